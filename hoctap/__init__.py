@@ -1,0 +1,1 @@
+"""hoctap: the lifelong-learning titles in software."""

@@ -1,0 +1,23 @@
+"""`hoctap seed-demo`: a believable demo in Sơn La and Thanh Hóa. Running it again adds nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import translation
+
+from hoctap.accounts import demo as accounts_demo
+from hoctap.adminunits import demo as adminunits_demo
+
+
+class Command(BaseCommand):
+    help = "Build the demo data set (needs load-admin-units first) and print the demo accounts."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        translation.activate("vi")
+        with transaction.atomic():
+            admin = accounts_demo.demo_admin()
+            units = adminunits_demo.seed(actor=admin, stdout=self.stdout)
+            accounts_demo.seed(actor=admin, stdout=self.stdout, van_hoa_now=units["van_hoa_now"])
