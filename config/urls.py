@@ -2,11 +2,11 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from hoctap.api.api import api
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("hoctap.core.urls")),
     path("accounts/", include("hoctap.accounts.urls")),
     path("units/", include("hoctap.adminunits.urls")),

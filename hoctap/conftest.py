@@ -1,8 +1,8 @@
 """Fixtures shared by every app: a small two-province tree and one user per role and scope.
 
-    Tỉnh Sơn La ─┬─ Xã Mường Giôn ── Bản Hày, Bản Cọ      (commune, other hamlet)
-                 └─ Phường Tô Hiệu ── Tổ dân phố 1          (other_commune)
-    Tỉnh Thanh Hóa ── Xã Nông Cống ── Thôn Vạn Thắng        (other_province, far_commune)
+Tỉnh Sơn La ─┬─ Xã Mường Giôn ── Bản Hày, Bản Cọ      (commune, other hamlet)
+             └─ Phường Tô Hiệu ── Tổ dân phố 1          (other_commune)
+Tỉnh Thanh Hóa ── Xã Nông Cống ── Thôn Vạn Thắng        (other_province, far_commune)
 """
 
 from __future__ import annotations

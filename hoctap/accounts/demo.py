@@ -36,7 +36,12 @@ def seed(*, actor: Any, stdout: Any, van_hoa_now: AdminUnit) -> None:
         .first()
     )
     assert other_thanh_hoa is not None
-    hamlet = AdminUnit.objects.current().filter(parent=van_hoa_now, level=Level.HAMLET).order_by("key").first()
+    hamlet = (
+        AdminUnit.objects.current()
+        .filter(parent=van_hoa_now, level=Level.HAMLET)
+        .order_by("key")
+        .first()
+    )
     assert hamlet is not None
     accounts = [
         ("tinh.sonla", "Lò Văn Hùng", Role.PROVINCE_OFFICIAL, son_la),

@@ -16,17 +16,15 @@ def scope_paths(user: Any) -> list[str] | None:
     """
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
-    cached = getattr(user, _CACHE_ATTR, False)
-    if cached is not False:
-        return cached  # type: ignore[no-any-return]
+    if hasattr(user, _CACHE_ATTR):
+        cached: list[str] | None = getattr(user, _CACHE_ATTR)
+        return cached
     result: list[str] | None
     if user.is_superuser:
         result = None
     else:
         rows = list(
-            RoleAssignment.objects.active()
-            .filter(user=user)
-            .values_list("role", "unit__path")
+            RoleAssignment.objects.active().filter(user=user).values_list("role", "unit__path")
         )
         if any(role == Role.SYSTEM_ADMIN for role, _ in rows):
             result = None

@@ -21,7 +21,9 @@ def user_visible_to(actor: Any) -> QuerySet[User]:
     paths = scope_paths(actor)
     if paths is None:
         return User.objects.all()
-    is_official = RoleAssignment.objects.active().filter(user=actor, role__in=OFFICIAL_ROLES).exists()
+    is_official = (
+        RoleAssignment.objects.active().filter(user=actor, role__in=OFFICIAL_ROLES).exists()
+    )
     if not is_official or not paths:
         return User.objects.filter(pk=actor.pk)
     condition = Q()
@@ -37,7 +39,8 @@ def user_list(*, actor: Any, q: str = "") -> QuerySet[User]:
     if q:
         key = search_key(q)
         matches = [
-            u.pk for u in users.only("pk", "username", "full_name")
+            u.pk
+            for u in users.only("pk", "username", "full_name")
             if key in search_key(f"{u.username} {u.full_name}")
         ]
         users = users.filter(pk__in=matches)

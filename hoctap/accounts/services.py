@@ -19,7 +19,7 @@ from hoctap.core.exceptions import BusinessError
 from hoctap.core.services import audit_event_record
 from hoctap.core.text import normalize_text
 
-TOKEN_PREFIX = "hct_"
+TOKEN_PREFIX = "hct_"  # noqa: S105 - a public marker, not a secret
 
 
 def _refuse_assignment(role: str) -> BusinessError:
@@ -76,18 +76,26 @@ def user_create(
         ) from error
     assignment = RoleAssignment.objects.create(user=user, role=role, unit=unit, created_by=actor)
     audit_event_record(
-        actor=actor, action="user.create", obj=user, unit_path=unit.path if unit else "",
+        actor=actor,
+        action="user.create",
+        obj=user,
+        unit_path=unit.path if unit else "",
         data={"username": username, "role": role, "unit": unit.key if unit else None},
     )
     audit_event_record(
-        actor=actor, action="assignment.create", obj=assignment,
-        unit_path=unit.path if unit else "", data={"user": username, "role": role},
+        actor=actor,
+        action="assignment.create",
+        obj=assignment,
+        unit_path=unit.path if unit else "",
+        data={"user": username, "role": role},
     )
     return user
 
 
 @transaction.atomic
-def assignment_create(*, actor: Any, user: User, role: str, unit: AdminUnit | None) -> RoleAssignment:
+def assignment_create(
+    *, actor: Any, user: User, role: str, unit: AdminUnit | None
+) -> RoleAssignment:
     """Give an existing user another role at a unit."""
     if role not in Role.values or not can_assign(actor, role, unit):
         raise _refuse_assignment(role)
@@ -104,8 +112,11 @@ def assignment_create(*, actor: Any, user: User, role: str, unit: AdminUnit | No
         ) from error
     forget_scope(user)
     audit_event_record(
-        actor=actor, action="assignment.create", obj=assignment,
-        unit_path=unit.path if unit else "", data={"user": user.username, "role": role},
+        actor=actor,
+        action="assignment.create",
+        obj=assignment,
+        unit_path=unit.path if unit else "",
+        data={"user": user.username, "role": role},
     )
     return assignment
 
@@ -113,8 +124,10 @@ def assignment_create(*, actor: Any, user: User, role: str, unit: AdminUnit | No
 @transaction.atomic
 def assignment_revoke(*, actor: Any, assignment: RoleAssignment) -> RoleAssignment:
     """End a role assignment; the row stays for the record."""
-    assignment = RoleAssignment.objects.select_for_update().select_related("unit", "user").get(
-        pk=assignment.pk
+    assignment = (
+        RoleAssignment.objects.select_for_update()
+        .select_related("unit", "user")
+        .get(pk=assignment.pk)
     )
     if not can_assign(actor, assignment.role, assignment.unit):
         raise _refuse_assignment(assignment.role)
@@ -124,7 +137,9 @@ def assignment_revoke(*, actor: Any, assignment: RoleAssignment) -> RoleAssignme
     assignment.save(update_fields=["revoked_at", "updated_at"])
     forget_scope(assignment.user)
     audit_event_record(
-        actor=actor, action="assignment.revoke", obj=assignment,
+        actor=actor,
+        action="assignment.revoke",
+        obj=assignment,
         unit_path=assignment.unit.path if assignment.unit else "",
         data={"user": assignment.user.username, "role": assignment.role},
     )
@@ -141,7 +156,9 @@ def user_set_active(*, actor: Any, user: User, active: bool) -> User:
     user.is_active = active
     user.save(update_fields=["is_active"])
     audit_event_record(
-        actor=actor, action="user.activate" if active else "user.deactivate", obj=user,
+        actor=actor,
+        action="user.activate" if active else "user.deactivate",
+        obj=user,
     )
     return user
 

@@ -19,6 +19,7 @@ from hoctap.accounts.models import ApiToken, RoleAssignment, User
 from hoctap.accounts.permissions import can_manage_user, can_manage_users
 from hoctap.adminunits.models import AdminUnit
 from hoctap.core.exceptions import BusinessError
+from hoctap.core.http import AuthenticatedHttpRequest
 from hoctap.core.rendering import render_page
 
 
@@ -161,13 +162,15 @@ def user_toggle_active(request: HttpRequest, username: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def api_tokens(request: HttpRequest) -> HttpResponse:
+def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The user's own API tokens; a new token's value is shown once."""
     form = ApiTokenForm(request.POST or None)
     raw = None
     if request.method == "POST" and form.is_valid():
         _token, raw = services.api_token_create(
-            actor=request.user, user=request.user, name=form.cleaned_data["name"]  # type: ignore[arg-type]
+            actor=request.user,
+            user=request.user,
+            name=form.cleaned_data["name"],
         )
         form = ApiTokenForm()
     tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True)
@@ -178,7 +181,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def api_token_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     token = ApiToken.objects.filter(user=request.user, pk=pk, revoked_at__isnull=True).first()
     if token is None:
         raise Http404

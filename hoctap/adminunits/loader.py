@@ -51,7 +51,16 @@ LEGACY_DISTRICT_KINDS = {
     "Thành phố": Kind.PROVINCIAL_CITY,
 }
 LEGACY_COMMUNE_KINDS = {"Xã": Kind.COMMUNE, "Phường": Kind.WARD, "Thị trấn": Kind.TOWNSHIP}
-UNIT_FIELDS = ("code", "name", "short_name", "search_name", "level", "kind", "valid_from", "valid_to")
+UNIT_FIELDS = (
+    "code",
+    "name",
+    "short_name",
+    "search_name",
+    "level",
+    "kind",
+    "valid_from",
+    "valid_to",
+)
 
 
 def match_key(name: str) -> str:
@@ -97,8 +106,14 @@ class LoadReport:
     @property
     def changed(self) -> bool:
         return any(
-            (self.added, self.updated, self.retired, self.lineage_added,
-             self.lineage_updated, self.lineage_removed)
+            (
+                self.added,
+                self.updated,
+                self.retired,
+                self.lineage_added,
+                self.lineage_updated,
+                self.lineage_removed,
+            )
         )
 
 
@@ -360,9 +375,7 @@ def load_admin_units() -> LoadReport:
         to_create.extend(created)
     report.added = len(to_create)
     if to_update:
-        AdminUnit.objects.bulk_update(
-            to_update, [*UNIT_FIELDS, "parent"], batch_size=2000
-        )
+        AdminUnit.objects.bulk_update(to_update, [*UNIT_FIELDS, "parent"], batch_size=2000)
     report.updated = len(to_update)
     for unit in moved:
         _repath_subtree(unit)

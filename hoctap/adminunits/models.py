@@ -140,7 +140,9 @@ class AdminUnit(TimeStampedModel):
         indexes = [
             models.Index(fields=["parent", "level"]),
             # Subtree scans on PostgreSQL: LIKE 'prefix%' needs the pattern operator class.
-            models.Index(fields=["path"], name="adminunit_path_like", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["path"], name="adminunit_path_like", opclasses=["varchar_pattern_ops"]
+            ),
         ]
         constraints = [
             # One live hamlet of a given name per commune; retired ones keep their names.

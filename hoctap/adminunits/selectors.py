@@ -41,7 +41,9 @@ def unit_get(*, user: Any, key: str) -> AdminUnit:
     return AdminUnit.objects.visible_to(user).select_related("parent").get(key=key)
 
 
-def unit_children(*, user: Any, unit: AdminUnit, include_retired: bool = False) -> AdminUnitQuerySet:
+def unit_children(
+    *, user: Any, unit: AdminUnit, include_retired: bool = False
+) -> AdminUnitQuerySet:
     """The unit's children the user may see, with how many children each has."""
     children = AdminUnit.objects.visible_to(user).filter(parent=unit)
     if not include_retired:

@@ -87,7 +87,10 @@ def _lock_live_hamlet(hamlet: AdminUnit) -> AdminUnit:
     if not locked.is_current:
         raise ConflictError(
             _("“%(name)s” was retired on %(date)s and can no longer be changed.")
-            % {"name": locked.name, "date": locked.valid_to.strftime("%d/%m/%Y") if locked.valid_to else ""},
+            % {
+                "name": locked.name,
+                "date": locked.valid_to.strftime("%d/%m/%Y") if locked.valid_to else "",
+            },
             code="retired",
         )
     return locked
@@ -134,7 +137,10 @@ def hamlet_create(*, actor: Any, commune: AdminUnit, name: str, kind: str) -> Ad
             code="duplicate_name",
         ) from error
     audit_event_record(
-        actor=actor, action="hamlet.create", obj=hamlet, unit_path=hamlet.path,
+        actor=actor,
+        action="hamlet.create",
+        obj=hamlet,
+        unit_path=hamlet.path,
         data={"name": name, "kind": kind},
     )
     return hamlet
@@ -162,7 +168,10 @@ def hamlet_rename(
     hamlet.full_clean()
     hamlet.save(update_fields=["name", "search_name", "kind", "updated_at"])
     audit_event_record(
-        actor=actor, action="hamlet.rename", obj=hamlet, unit_path=hamlet.path,
+        actor=actor,
+        action="hamlet.rename",
+        obj=hamlet,
+        unit_path=hamlet.path,
         data={"from": old, "to": {"name": name, "kind": kind}},
     )
     return hamlet
@@ -192,7 +201,10 @@ def hamlet_retire(
     hamlet.note = normalize_text(reason)[:255]
     hamlet.save(update_fields=["valid_to", "note", "updated_at"])
     audit_event_record(
-        actor=actor, action="hamlet.retire", obj=hamlet, unit_path=hamlet.path,
+        actor=actor,
+        action="hamlet.retire",
+        obj=hamlet,
+        unit_path=hamlet.path,
         data={"on": on.isoformat(), "reason": hamlet.note},
     )
     return hamlet
@@ -233,7 +245,10 @@ def hamlet_merge(
             source=_("Merged by the commune"),
         )
         audit_event_record(
-            actor=actor, action="hamlet.merge", obj=source, unit_path=source.path,
+            actor=actor,
+            action="hamlet.merge",
+            obj=source,
+            unit_path=source.path,
             data={"into": target.key, "on": on.isoformat()},
         )
     return target
@@ -255,14 +270,23 @@ def unit_reparent(*, actor: Any, unit: AdminUnit, parent: AdminUnit) -> AdminUni
     old_parent = unit.parent
     for commune in (old_parent, parent):
         if commune is None or not can_manage_hamlets(actor, commune):
-            raise NotPermitted(_("You may not manage the hamlets of this commune."), code="forbidden")
+            raise NotPermitted(
+                _("You may not manage the hamlets of this commune."), code="forbidden"
+            )
     _check_name_free(parent, unit.name)
     old_path = unit.path
     unit.parent = parent
     unit.path = path_for(unit.pk, parent)
     unit.save(update_fields=["parent", "path", "updated_at"])
     audit_event_record(
-        actor=actor, action="unit.reparent", obj=unit, unit_path=unit.path,
-        data={"from": old_parent.key if old_parent else None, "to": parent.key, "old_path": old_path},
+        actor=actor,
+        action="unit.reparent",
+        obj=unit,
+        unit_path=unit.path,
+        data={
+            "from": old_parent.key if old_parent else None,
+            "to": parent.key,
+            "old_path": old_path,
+        },
     )
     return unit

@@ -123,10 +123,10 @@ def hamlet_edit(request: HttpRequest, key: str) -> HttpResponse:
     retire_form = HamletRetireForm(request.POST if action == "retire" else None)
     merge_form = HamletMergeForm(request.POST if action == "merge" else None, hamlet=hamlet)
     if request.method == "POST":
-        if action == "merge" and request.POST.get("into") and not merge_form.is_valid():
-            if "into" in merge_form.errors:
-                # A target outside the hamlet's commune only comes from a tampered form.
-                raise Http404
+        posted_target = action == "merge" and request.POST.get("into")
+        if posted_target and not merge_form.is_valid() and "into" in merge_form.errors:
+            # A target outside the hamlet's commune only comes from a tampered form.
+            raise Http404
         try:
             if action == "rename" and rename_form.is_valid():
                 services.hamlet_rename(

@@ -27,7 +27,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def user_with_role(role: str, unit: AdminUnit | None, username: str | None = None) -> User:
     """A user holding one role at one unit."""
-    user = UserFactory(**({"username": username} if username else {}))
+    user: User = UserFactory.create(**({"username": username} if username else {}))
     RoleAssignment.objects.create(user=user, role=role, unit=unit)
     return user
 

@@ -5,77 +5,197 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AdminUnit',
+            name="AdminUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('key', models.CharField(max_length=32, unique=True, verbose_name='key')),
-                ('code', models.CharField(blank=True, db_index=True, max_length=16, verbose_name='official code')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('short_name', models.CharField(blank=True, max_length=120, verbose_name='short name')),
-                ('search_name', models.CharField(db_index=True, max_length=255, verbose_name='search form of the name')),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, 'province'), (2, 'district (before 1/7/2025)'), (3, 'commune'), (4, 'hamlet')], db_index=True, verbose_name='level')),
-                ('kind', models.CharField(choices=[('tinh', 'province (tỉnh)'), ('thanh_pho_trung_uong', 'centrally-run city'), ('quan', 'urban district (quận)'), ('huyen', 'rural district (huyện)'), ('thi_xa', 'town (thị xã)'), ('thanh_pho', 'provincial city'), ('xa', 'commune (xã)'), ('phuong', 'ward (phường)'), ('dac_khu', 'special zone (đặc khu)'), ('thi_tran', 'township (thị trấn, before 1/7/2025)'), ('thon', 'village (thôn)'), ('ban', 'highland village (bản)'), ('ap', 'hamlet (ấp)'), ('to_dan_pho', 'residential group (tổ dân phố)')], max_length=32, verbose_name='kind')),
-                ('path', models.CharField(editable=False, max_length=64, unique=True, verbose_name='path')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
-                ('valid_to', models.DateField(blank=True, db_index=True, null=True, verbose_name='valid to')),
-                ('note', models.CharField(blank=True, max_length=255, verbose_name='note')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='adminunits.adminunit', verbose_name='parent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("key", models.CharField(max_length=32, unique=True, verbose_name="key")),
+                (
+                    "code",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=16, verbose_name="official code"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "short_name",
+                    models.CharField(blank=True, max_length=120, verbose_name="short name"),
+                ),
+                (
+                    "search_name",
+                    models.CharField(
+                        db_index=True, max_length=255, verbose_name="search form of the name"
+                    ),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "province"),
+                            (2, "district (before 1/7/2025)"),
+                            (3, "commune"),
+                            (4, "hamlet"),
+                        ],
+                        db_index=True,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("tinh", "province (tỉnh)"),
+                            ("thanh_pho_trung_uong", "centrally-run city"),
+                            ("quan", "urban district (quận)"),
+                            ("huyen", "rural district (huyện)"),
+                            ("thi_xa", "town (thị xã)"),
+                            ("thanh_pho", "provincial city"),
+                            ("xa", "commune (xã)"),
+                            ("phuong", "ward (phường)"),
+                            ("dac_khu", "special zone (đặc khu)"),
+                            ("thi_tran", "township (thị trấn, before 1/7/2025)"),
+                            ("thon", "village (thôn)"),
+                            ("ban", "highland village (bản)"),
+                            ("ap", "hamlet (ấp)"),
+                            ("to_dan_pho", "residential group (tổ dân phố)"),
+                        ],
+                        max_length=32,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "path",
+                    models.CharField(
+                        editable=False, max_length=64, unique=True, verbose_name="path"
+                    ),
+                ),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="valid from")),
+                (
+                    "valid_to",
+                    models.DateField(blank=True, db_index=True, null=True, verbose_name="valid to"),
+                ),
+                ("note", models.CharField(blank=True, max_length=255, verbose_name="note")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="adminunits.adminunit",
+                        verbose_name="parent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'administrative unit',
-                'verbose_name_plural': 'administrative units',
-                'ordering': ['path'],
+                "verbose_name": "administrative unit",
+                "verbose_name_plural": "administrative units",
+                "ordering": ["path"],
             },
         ),
         migrations.CreateModel(
-            name='AdminUnitLineage',
+            name="AdminUnitLineage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('merged', 'merged into'), ('split', 'split, part went to'), ('renamed', 'renamed to'), ('continued', 'continued as')], max_length=16, verbose_name='kind')),
-                ('effective_date', models.DateField(verbose_name='effective date')),
-                ('is_primary', models.BooleanField(default=True, verbose_name='primary successor')),
-                ('source', models.CharField(blank=True, max_length=255, verbose_name='source')),
-                ('predecessor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='successor_links', to='adminunits.adminunit', verbose_name='predecessor')),
-                ('successor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='predecessor_links', to='adminunits.adminunit', verbose_name='successor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("merged", "merged into"),
+                            ("split", "split, part went to"),
+                            ("renamed", "renamed to"),
+                            ("continued", "continued as"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("effective_date", models.DateField(verbose_name="effective date")),
+                ("is_primary", models.BooleanField(default=True, verbose_name="primary successor")),
+                ("source", models.CharField(blank=True, max_length=255, verbose_name="source")),
+                (
+                    "predecessor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="successor_links",
+                        to="adminunits.adminunit",
+                        verbose_name="predecessor",
+                    ),
+                ),
+                (
+                    "successor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="predecessor_links",
+                        to="adminunits.adminunit",
+                        verbose_name="successor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'unit lineage',
-                'verbose_name_plural': 'unit lineage',
-                'ordering': ['effective_date', 'predecessor_id'],
+                "verbose_name": "unit lineage",
+                "verbose_name_plural": "unit lineage",
+                "ordering": ["effective_date", "predecessor_id"],
             },
         ),
         migrations.AddIndex(
-            model_name='adminunit',
-            index=models.Index(fields=['parent', 'level'], name='adminunits__parent__730b1e_idx'),
+            model_name="adminunit",
+            index=models.Index(fields=["parent", "level"], name="adminunits__parent__730b1e_idx"),
         ),
         migrations.AddIndex(
-            model_name='adminunit',
-            index=models.Index(fields=['path'], name='adminunit_path_like', opclasses=['varchar_pattern_ops']),
+            model_name="adminunit",
+            index=models.Index(
+                fields=["path"], name="adminunit_path_like", opclasses=["varchar_pattern_ops"]
+            ),
         ),
         migrations.AddConstraint(
-            model_name='adminunit',
-            constraint=models.UniqueConstraint(condition=models.Q(('level', 4), ('valid_to__isnull', True)), fields=('parent', 'search_name'), name='adminunit_unique_live_hamlet_name'),
+            model_name="adminunit",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("level", 4), ("valid_to__isnull", True)),
+                fields=("parent", "search_name"),
+                name="adminunit_unique_live_hamlet_name",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='adminunit',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_from__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='adminunit_valid_range'),
+            model_name="adminunit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_to__isnull", True),
+                    ("valid_from__isnull", True),
+                    ("valid_to__gte", models.F("valid_from")),
+                    _connector="OR",
+                ),
+                name="adminunit_valid_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='adminunitlineage',
-            constraint=models.UniqueConstraint(fields=('predecessor', 'successor'), name='adminunitlineage_unique_pair'),
+            model_name="adminunitlineage",
+            constraint=models.UniqueConstraint(
+                fields=("predecessor", "successor"), name="adminunitlineage_unique_pair"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='adminunitlineage',
-            constraint=models.CheckConstraint(condition=models.Q(('predecessor', models.F('successor')), _negated=True), name='adminunitlineage_not_self'),
+            model_name="adminunitlineage",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("predecessor", models.F("successor")), _negated=True),
+                name="adminunitlineage_not_self",
+            ),
         ),
     ]

@@ -37,27 +37,36 @@ class AdminUnitFactory(factory.django.DjangoModelFactory):
 
 
 def province(name: str = "Tỉnh Sơn La", key: str | None = None) -> AdminUnit:
-    return AdminUnitFactory(
+    return AdminUnitFactory.create(
         name=name, level=Level.PROVINCE, kind=Kind.PROVINCE, **({"key": key} if key else {})
     )
 
 
 def commune(parent: AdminUnit, name: str = "Xã Mường Giôn", key: str | None = None) -> AdminUnit:
-    return AdminUnitFactory(
-        name=name, level=Level.COMMUNE, kind=Kind.COMMUNE, parent=parent,
+    return AdminUnitFactory.create(
+        name=name,
+        level=Level.COMMUNE,
+        kind=Kind.COMMUNE,
+        parent=parent,
         **({"key": key} if key else {}),
     )
 
 
 def ward(parent: AdminUnit, name: str = "Phường Tô Hiệu", key: str | None = None) -> AdminUnit:
-    return AdminUnitFactory(
-        name=name, level=Level.COMMUNE, kind=Kind.WARD, parent=parent,
+    return AdminUnitFactory.create(
+        name=name,
+        level=Level.COMMUNE,
+        kind=Kind.WARD,
+        parent=parent,
         **({"key": key} if key else {}),
     )
 
 
 def hamlet(parent: AdminUnit, name: str = "Bản Hày", key: str | None = None) -> AdminUnit:
-    return AdminUnitFactory(
-        name=name, level=Level.HAMLET, kind=Kind.HIGHLAND_VILLAGE, parent=parent,
+    return AdminUnitFactory.create(
+        name=name,
+        level=Level.HAMLET,
+        kind=Kind.HIGHLAND_VILLAGE,
+        parent=parent,
         **({"key": key} if key else {}),
     )
