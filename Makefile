@@ -34,8 +34,14 @@ typecheck: $(STAMP)
 check-migrations: $(STAMP)
 	$(BIN)/hoctap makemigrations --check --dry-run
 
+# Run from the project root so templates/ and config/ are scanned too; the catalogue
+# lands in LOCALE_PATHS[0] (hoctap/locale). A locale/ directory at the root would
+# capture every string instead, so refuse to run while one exists.
 messages: $(STAMP)
-	cd hoctap && ../$(BIN)/hoctap makemessages -l vi --no-obsolete && ../$(BIN)/hoctap compilemessages
+	@if [ -d locale ]; then echo "Remove the locale/ directory at the project root: the catalogue lives in hoctap/locale/." >&2; exit 1; fi
+	mkdir -p hoctap/locale/vi/LC_MESSAGES
+	$(BIN)/hoctap makemessages -l vi --no-obsolete --ignore=.venv --ignore=var --ignore=bench --ignore=static --ignore=docs --ignore='*.egg-info'
+	$(BIN)/hoctap compilemessages -l vi --ignore=.venv --ignore=var --ignore=bench
 
 clean:
 	rm -rf $(VENV) var/

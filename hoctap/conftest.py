@@ -17,6 +17,14 @@ from hoctap.accounts.tests.factories import user_with_role
 from hoctap.adminunits.models import AdminUnit
 from hoctap.adminunits.tests import factories as units
 
+pytest_plugins = ["hoctap.testing.browser"]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Real hashers cost seconds per user; tests check behaviour, not hashing strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 
 @dataclass
 class Tree:

@@ -9,29 +9,31 @@ from hoctap.accounts.models import Role, RoleAssignment
 _CACHE_ATTR = "_hoctap_scope_paths"
 
 
-def scope_paths(user: Any) -> list[str] | None:
-    """Unit paths the user's active roles cover; None means the whole country.
-
-    Cached on the user object for the request, since every list and check asks.
-    """
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return []
-    if hasattr(user, _CACHE_ATTR):
-        cached: list[str] | None = getattr(user, _CACHE_ATTR)
-        return cached
-    result: list[str] | None
-    if user.is_superuser:
-        result = None
-    else:
+def _role_rows(user: Any) -> list[tuple[str, str | None]]:
+    """The user's active (role, unit path) pairs, cached on the user object for the request."""
+    if not hasattr(user, _CACHE_ATTR):
         rows = list(
             RoleAssignment.objects.active().filter(user=user).values_list("role", "unit__path")
         )
-        if any(role == Role.SYSTEM_ADMIN for role, _ in rows):
-            result = None
-        else:
-            result = sorted({path for _, path in rows if path})
-    setattr(user, _CACHE_ATTR, result)
-    return result
+        setattr(user, _CACHE_ATTR, rows)
+    cached: list[tuple[str, str | None]] = getattr(user, _CACHE_ATTR)
+    return cached
+
+
+def scope_paths(user: Any, roles: tuple[str, ...] | None = None) -> list[str] | None:
+    """Unit paths the user's active roles cover; None means the whole country.
+
+    With `roles`, only assignments of those roles count: personal data in the registry is
+    visible to officials and collectors, not to every citizen of the hamlet.
+    """
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    if user.is_superuser:
+        return None
+    rows = [(role, path) for role, path in _role_rows(user) if roles is None or role in roles]
+    if any(role == Role.SYSTEM_ADMIN for role, _ in rows):
+        return None
+    return sorted({path for _, path in rows if path})
 
 
 def forget_scope(user: Any) -> None:

@@ -125,7 +125,8 @@ def assignment_create(
 def assignment_revoke(*, actor: Any, assignment: RoleAssignment) -> RoleAssignment:
     """End a role assignment; the row stays for the record."""
     assignment = (
-        RoleAssignment.objects.select_for_update()
+        # of=("self",): PostgreSQL cannot lock the nullable side of the outer join to the unit.
+        RoleAssignment.objects.select_for_update(of=("self",))
         .select_related("unit", "user")
         .get(pk=assignment.pk)
     )

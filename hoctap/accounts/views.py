@@ -99,6 +99,10 @@ def _get_managed_user(request: HttpRequest, username: str) -> User:
 def user_detail(request: HttpRequest, username: str) -> HttpResponse:
     """One account: its roles; add a role, revoke one, lock or unlock the account."""
     target = _get_managed_user(request, username)
+    can_manage = can_manage_user(request.user, target)
+    if request.method == "POST" and not can_manage:
+        # Seeing an account (or one's own) is not managing it; the page offers no form then.
+        raise Http404
     form = AssignmentForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -125,7 +129,7 @@ def user_detail(request: HttpRequest, username: str) -> HttpResponse:
             "target": target,
             "assignments": assignments,
             "form": form,
-            "can_manage": can_manage_user(request.user, target),
+            "can_manage": can_manage,
         },
         status=422 if request.method == "POST" else 200,
     )

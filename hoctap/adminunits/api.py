@@ -1,12 +1,14 @@
 """Units in the JSON API."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: Ninja's @paginate wrapper resolves the
+# view's string annotations in ninja.pagination's namespace, where `Query[...]` is unknown,
+# so a paginated view with a Query schema would fail (500, and no OpenAPI schema).
 
 import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -72,4 +74,4 @@ def create_hamlet(request: HttpRequest, key: str, payload: HamletIn) -> Any:
         )
     except services.NotPermitted as error:
         raise HttpError(403, " ".join(error.messages)) from error
-    return 201, hamlet
+    return Status(201, hamlet)

@@ -128,6 +128,14 @@ def _code(value: object, width: int) -> str:
     return str(int(value)).zfill(width)  # type: ignore[call-overload]
 
 
+def _current_province_name(province: Province) -> str:
+    """The full official name: vietnam-provinces drops "Tỉnh" (but keeps "Thành phố")."""
+    name = normalize_text(province.name)
+    if province.division_type == VietNamDivisionType.TINH and not name.startswith("Tỉnh "):
+        return f"Tỉnh {name}"
+    return name
+
+
 def _current_units() -> list[DesiredUnit]:
     units = []
     for province in Province.iter_all():
@@ -135,7 +143,7 @@ def _current_units() -> list[DesiredUnit]:
             DesiredUnit(
                 key=_code(province.code, 2),
                 code=_code(province.code, 2),
-                name=normalize_text(province.name),
+                name=_current_province_name(province),
                 short_name=_strip_prefix(province.name, ("Tỉnh", "Thành phố")),
                 level=Level.PROVINCE,
                 kind=CURRENT_KINDS[province.division_type],
@@ -387,7 +395,8 @@ def load_admin_units() -> LoadReport:
         if key not in desired_by_key and unit.valid_to is None and unit.level != Level.HAMLET
     ]
     for unit in retired:
-        unit.valid_to = _retire_date()
+        # A unit that started today cannot end before it began.
+        unit.valid_to = max(_retire_date(), unit.valid_from or _retire_date())
     AdminUnit.objects.bulk_update(retired, ["valid_to"], batch_size=2000)
     report.retired = len(retired)
 

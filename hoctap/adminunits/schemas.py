@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from ninja import Schema
 
@@ -22,12 +23,17 @@ class AdminUnitOut(Schema):
     valid_to: datetime.date | None
     is_current: bool
 
+    # The detail endpoint hands over a dict that already holds these summary fields.
     @staticmethod
-    def resolve_kind_label(obj: AdminUnit) -> str:
+    def resolve_kind_label(obj: AdminUnit | dict[str, Any]) -> str:
+        if isinstance(obj, dict):
+            return str(obj["kind_label"])
         return str(obj.get_kind_display())
 
     @staticmethod
-    def resolve_parent(obj: AdminUnit) -> str | None:
+    def resolve_parent(obj: AdminUnit | dict[str, Any]) -> str | None:
+        if isinstance(obj, dict):
+            return obj["parent"]
         return obj.parent.key if obj.parent_id and obj.parent else None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from hoctap.adminunits.models import AdminUnit, AdminUnitQuerySet, Level
 from hoctap.core.text import search_key
@@ -50,7 +50,17 @@ def unit_children(
         children = children.current()
     return children.annotate(
         child_count=Count("children", filter=Q(children__valid_to__isnull=True))
-    ).order_by("valid_to", "search_name")
+    ).order_by(F("valid_to").asc(nulls_first=True), "search_name")  # current units first
+
+
+def unit_ancestors(*, user: Any, unit: AdminUnit) -> list[AdminUnit]:
+    """The unit's ancestors, root first, each marked `in_scope` (a link) or not (plain text)."""
+    from hoctap.accounts.scope import path_in_scope
+
+    ancestors = list(unit.ancestors())
+    for ancestor in ancestors:
+        ancestor.in_scope = path_in_scope(user, ancestor.path)  # type: ignore[attr-defined]
+    return ancestors
 
 
 def unit_subtree(*, user: Any, unit: AdminUnit, include_retired: bool = False) -> AdminUnitQuerySet:

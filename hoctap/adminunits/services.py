@@ -6,7 +6,6 @@ import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,14 +46,12 @@ def _save_new_unit(unit: AdminUnit) -> AdminUnit:
 
 def _next_hamlet_key(commune: AdminUnit) -> str:
     prefix = f"{commune.key}-"
-    highest = (
-        AdminUnit.objects.filter(parent=commune, key__startswith=prefix).aggregate(Max("key"))[
-            "key__max"
-        ]
-        or ""
+    suffixes = AdminUnit.objects.filter(parent=commune, key__startswith=prefix).values_list(
+        "key", flat=True
     )
-    number = int(highest.rsplit("-", 1)[1]) + 1 if highest else 1
-    return f"{prefix}{number:03d}"
+    # Compare numbers, not text: "-1000" sorts before "-999" as text.
+    numbers = [int(key[len(prefix) :]) for key in suffixes if key[len(prefix) :].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:03d}"
 
 
 def _clean_hamlet_name(name: str) -> str:
@@ -81,7 +78,10 @@ def _check_name_free(commune: AdminUnit, name: str, *, exclude: AdminUnit | None
 
 
 def _lock_live_hamlet(hamlet: AdminUnit) -> AdminUnit:
-    locked = AdminUnit.objects.select_for_update().select_related("parent").get(pk=hamlet.pk)
+    # of=("self",): PostgreSQL cannot lock the nullable side of the outer join to the parent.
+    locked = (
+        AdminUnit.objects.select_for_update(of=("self",)).select_related("parent").get(pk=hamlet.pk)
+    )
     if locked.level != Level.HAMLET:
         raise BusinessError(_("Only hamlets can be changed here."), code="not_hamlet")
     if not locked.is_current:
@@ -224,7 +224,9 @@ def hamlet_merge(
     assert target.parent is not None
     if not can_manage_hamlets(actor, target.parent):
         raise NotPermitted(_("You may not manage the hamlets of this commune."), code="forbidden")
-    sources = [_lock_live_hamlet(h) for h in hamlets if h.pk != target.pk]
+    # The same hamlet listed twice is merged once (a second lineage row would clash).
+    unique = {h.pk: h for h in hamlets if h.pk != target.pk}
+    sources = [_lock_live_hamlet(h) for h in unique.values()]
     if not sources:
         raise BusinessError(_("Choose at least one hamlet to merge."), code="empty")
     for source in sources:
@@ -273,7 +275,7 @@ def unit_reparent(*, actor: Any, unit: AdminUnit, parent: AdminUnit) -> AdminUni
             raise NotPermitted(
                 _("You may not manage the hamlets of this commune."), code="forbidden"
             )
-    _check_name_free(parent, unit.name)
+    _check_name_free(parent, unit.name, exclude=unit)
     old_path = unit.path
     unit.parent = parent
     unit.path = path_for(unit.pk, parent)

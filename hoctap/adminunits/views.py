@@ -49,7 +49,7 @@ def unit_detail(request: HttpRequest, key: str) -> HttpResponse:
     children = selectors.unit_children(user=request.user, unit=unit, include_retired=show_retired)
     context = {
         "unit": unit,
-        "ancestors": unit.ancestors(),
+        "ancestors": selectors.unit_ancestors(user=request.user, unit=unit),
         "children": children,
         "show_retired": show_retired,
         "can_manage": can_manage_hamlets(request.user, unit),
@@ -89,7 +89,7 @@ def hamlet_create(request: HttpRequest, key: str) -> HttpResponse:
         "adminunits/unit_detail.html",
         {
             "unit": commune,
-            "ancestors": commune.ancestors(),
+            "ancestors": selectors.unit_ancestors(user=request.user, unit=commune),
             "children": children,
             "can_manage": True,
             "hamlet_form": form,
@@ -168,7 +168,7 @@ def hamlet_edit(request: HttpRequest, key: str) -> HttpResponse:
         "adminunits/hamlet_edit.html",
         {
             "hamlet": hamlet,
-            "ancestors": hamlet.ancestors(),
+            "ancestors": selectors.unit_ancestors(user=request.user, unit=hamlet),
             "rename_form": rename_form,
             "retire_form": retire_form,
             "merge_form": merge_form,

@@ -34,4 +34,17 @@ class TokenHeaderAuth(APIKeyHeader):
         return user
 
 
-api_auth = [SessionAuth(), TokenAuth(), TokenHeaderAuth()]
+class BrowserSessionAuth(SessionAuth):
+    """The browser's session; its CSRF check applies only when a session cookie is sent.
+
+    Ninja's SessionAuth checks CSRF before looking at the cookie, so a script's POST with
+    a bearer token and no cookie was refused (403) before the token was even read.
+    """
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if self.param_name not in request.COOKIES:
+            return None
+        return super()._get_key(request)
+
+
+api_auth = [BrowserSessionAuth(), TokenAuth(), TokenHeaderAuth()]

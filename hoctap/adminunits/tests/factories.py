@@ -29,7 +29,7 @@ class AdminUnitFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class: type[AdminUnit], *args: Any, **kwargs: Any) -> AdminUnit:
         kwargs.setdefault("search_name", search_key(kwargs["name"]))
-        unit = model_class(*args, **kwargs)
+        unit = model_class(**kwargs)
         unit.save()
         unit.path = path_for(unit.pk, unit.parent)
         unit.save(update_fields=["path"])

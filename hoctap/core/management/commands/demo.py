@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 from typing import Any
 
 from django.core.management import call_command
@@ -23,4 +26,18 @@ class Command(BaseCommand):
         if options["no_serve"]:
             return
         self.stdout.write(f"Mở http://{options['addrport']}/ trong trình duyệt (Ctrl+C để dừng).")
-        call_command("runserver", options["addrport"], use_reloader=False)
+        # The database task backend only queues work (Excel imports are checked and saved
+        # in the background): without a worker an upload would stay "queued" forever. Run
+        # one beside the server, with the same settings and database, and stop it with it.
+        worker = subprocess.Popen([sys.executable, "-m", "django", "worker"])
+        # Ctrl+C reaches both processes; a plain `kill` reaches only this one, so turn it
+        # into an exit that runs the clean-up below instead of orphaning the worker.
+        signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
+        try:
+            call_command("runserver", options["addrport"], use_reloader=False)
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()

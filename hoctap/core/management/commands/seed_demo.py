@@ -10,6 +10,7 @@ from django.utils import translation
 
 from hoctap.accounts import demo as accounts_demo
 from hoctap.adminunits import demo as adminunits_demo
+from hoctap.registry import demo as registry_demo
 
 
 class Command(BaseCommand):
@@ -21,3 +22,4 @@ class Command(BaseCommand):
             admin = accounts_demo.demo_admin()
             units = adminunits_demo.seed(actor=admin, stdout=self.stdout)
             accounts_demo.seed(actor=admin, stdout=self.stdout, van_hoa_now=units["van_hoa_now"])
+            registry_demo.seed(actor=admin, stdout=self.stdout)
