@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("hoctap.core.urls")),
     path("accounts/", include("hoctap.accounts.urls")),
     path("units/", include("hoctap.adminunits.urls")),
+    path("registry/", include("hoctap.registry.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
