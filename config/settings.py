@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "hoctap.adminunits",
     "hoctap.accounts",
     "hoctap.registry",
+    "hoctap.criteria",
     "hoctap.api",
 ]
 

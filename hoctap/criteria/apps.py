@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CriteriaConfig(AppConfig):
+    name = "hoctap.criteria"
+    label = "criteria"
+    verbose_name = _("Criteria sets")
