@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "hoctap.accounts",
     "hoctap.registry",
     "hoctap.criteria",
+    "hoctap.assessments",
     "hoctap.api",
 ]
 

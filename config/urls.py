@@ -1,6 +1,5 @@
 """URL configuration: pages per app, the JSON API under /api/v1/."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
@@ -11,12 +10,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/", include("hoctap.accounts.urls")),
     path("units/", include("hoctap.adminunits.urls")),
     path("registry/", include("hoctap.registry.urls")),
+    path("assessments/", include("hoctap.assessments.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
 ]
-
-if settings.DEBUG:  # pragma: no cover - development only
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (imports, evidence) are never served from MEDIA_URL, not even in
+# development: they hold personal data and go out only through scoped views.

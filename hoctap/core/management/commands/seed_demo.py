@@ -10,6 +10,7 @@ from django.utils import translation
 
 from hoctap.accounts import demo as accounts_demo
 from hoctap.adminunits import demo as adminunits_demo
+from hoctap.assessments import demo as assessments_demo
 from hoctap.registry import demo as registry_demo
 
 
@@ -23,3 +24,4 @@ class Command(BaseCommand):
             units = adminunits_demo.seed(actor=admin, stdout=self.stdout)
             accounts_demo.seed(actor=admin, stdout=self.stdout, van_hoa_now=units["van_hoa_now"])
             registry_demo.seed(actor=admin, stdout=self.stdout)
+            assessments_demo.seed(actor=admin, stdout=self.stdout)
