@@ -15,6 +15,24 @@ from hoctap.core.models import TimeStampedModel
 from hoctap.registry.models import Clan, Household, Organisation, Person, ScopedQuerySet
 
 
+class AssessmentQuerySet(ScopedQuerySet):
+    def visible_to(self, user: Any) -> AssessmentQuerySet:
+        """Registry keepers see the assessments of their area; an organisation's head also
+        sees the organisation assessments in theirs (they register and review them)."""
+        from hoctap.accounts.models import Role
+        from hoctap.accounts.scope import scope_paths
+
+        keepers = super().visible_to(user)
+        head_paths = scope_paths(user, (Role.ORGANISATION_HEAD,))
+        if not head_paths:
+            return keepers  # type: ignore[return-value]
+        condition = Q()
+        for path in head_paths:
+            condition |= Q(unit_path__startswith=path)
+        heads = self.filter(condition, organisation__isnull=False)
+        return keepers | heads  # type: ignore[return-value]
+
+
 class Title(models.TextChoices):
     """The learning titles and the criteria set each one uses by default."""
 
@@ -124,7 +142,7 @@ class Assessment(TimeStampedModel):
     # Every transition bumps it: a stale form or a second reviewer is refused.
     version = models.PositiveIntegerField(_("version"), default=1)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = AssessmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["unit_path", "subject_name", "id"]
