@@ -79,3 +79,5 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/", "hoctap.adminunits.api.router")
 api.add_router("/", "hoctap.accounts.api.router")
 api.add_router("/", "hoctap.registry.api.router")
+api.add_router("/", "hoctap.criteria.api.router")
+api.add_router("/", "hoctap.assessments.api.router")

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,7 +31,7 @@ from hoctap.assessments.models import (
 )
 from hoctap.assessments.permissions import can_act, can_act_at
 from hoctap.core.exceptions import BusinessError, ConflictError
-from hoctap.core.services import audit_event_record
+from hoctap.core.services import audit_event_record, audit_events_record
 from hoctap.criteria import engine
 from hoctap.criteria.selectors import criteria_set_for
 from hoctap.registry.models import Clan, Household, Organisation, Person
@@ -580,6 +580,52 @@ def _apply(
     return assessment
 
 
+def _apply_many(actor: Any, locked: list[Assessment], action: str, reason: str) -> None:
+    """`_apply` on many locked, checked assessments in a few queries instead of three per row.
+
+    For every step but submission (which scores each assessment on its own) `_apply` changes
+    only the state, the version and the time stamp, and writes one timeline row and one audit
+    event: the same rows here, with one UPDATE, one INSERT of the timeline and one of the audit.
+    Keep the two in step when `_apply` learns to do more.
+    """
+    to_state = TRANSITIONS[action][1]
+    reason = reason.strip()
+    by = actor if getattr(actor, "is_authenticated", False) else None
+    stamp = timezone.now()
+    from_states = {assessment.pk: assessment.state for assessment in locked}
+    Assessment.objects.filter(pk__in=from_states).update(
+        state=to_state, version=F("version") + 1, updated_at=stamp
+    )
+    for assessment in locked:
+        assessment.state = to_state
+        assessment.version += 1
+        assessment.updated_at = stamp
+    Transition.objects.bulk_create(
+        Transition(
+            assessment=assessment,
+            action=action,
+            from_state=from_states[assessment.pk],
+            to_state=to_state,
+            actor=by,
+            reason=reason,
+            changes={},
+        )
+        for assessment in locked
+    )
+    audit_events_record(
+        actor=actor,
+        action=f"assessment.{action}",
+        events=(
+            (
+                assessment,
+                assessment.unit_path,
+                {"from": from_states[assessment.pk], "to": to_state, "reason": reason},
+            )
+            for assessment in locked
+        ),
+    )
+
+
 @transaction.atomic
 def transition(
     *,
@@ -643,6 +689,10 @@ def bulk_transition(
         refusals[missing] = _("This assessment no longer exists.")
     if refusals:
         raise BulkTransitionRefused(refusals)
+    if action != permissions.SUBMIT:
+        # Nothing is scored: the same rows `_apply` writes, in three queries instead of 3 × N.
+        _apply_many(actor, locked, action, reason)
+        return BulkOutcome(action=action, count=len(locked))
     moment = now or clock()
     for assessment in locked:
         # A submission can still be refused while it is scored (an answer missing); the

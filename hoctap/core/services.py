@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
@@ -25,4 +26,26 @@ def audit_event_record(
         object_id=str(obj.pk),
         unit_path=unit_path,
         data=data or {},
+    )
+
+
+def audit_events_record(
+    *,
+    actor: Any,
+    action: str,
+    events: Iterable[tuple[models.Model, str, dict[str, Any]]],
+) -> list[AuditEvent]:
+    """Write one audit row per (object, unit path, data) in one insert, as a bulk action needs;
+    each row is the one `audit_event_record` would have written."""
+    by = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor=by,
+            action=action,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            unit_path=unit_path,
+            data=data or {},
+        )
+        for obj, unit_path, data in events
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 import functools
 
+from django.db.models import Q
+
 from hoctap.adminunits.models import PATH_STEP, AdminUnit
 from hoctap.criteria import engine, loader
 from hoctap.criteria.models import CriteriaSetVersion, VersionStatus
@@ -57,3 +59,18 @@ def criteria_set_for(
     if version is None:
         return criteria_set_shipped(code, on_date)
     return _parse(version.yaml_text, f"criteria set version #{version.pk}")
+
+
+def criteria_set_of_version(version: CriteriaSetVersion) -> engine.CriteriaSet:
+    """The parsed set a stored version holds."""
+    return _parse(version.yaml_text, f"criteria set version #{version.pk}")
+
+
+def criteria_set_versions_in_force(province_paths: list[str] | None) -> list[CriteriaSetVersion]:
+    """Stored versions in force, national or of the given provinces (None: every province)."""
+    versions = CriteriaSetVersion.objects.filter(status=VersionStatus.ACTIVE).select_related(
+        "province"
+    )
+    if province_paths is not None:
+        versions = versions.filter(Q(province__isnull=True) | Q(province__path__in=province_paths))
+    return list(versions.order_by("code", "-valid_from", "-created_at", "-pk"))
