@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("units/", include("hoctap.adminunits.urls")),
     path("registry/", include("hoctap.registry.urls")),
     path("assessments/", include("hoctap.assessments.urls")),
+    path("criteria/", include("hoctap.criteria.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),

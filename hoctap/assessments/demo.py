@@ -10,6 +10,7 @@ list gets something to do: households to score and submit (collector), submissio
 from __future__ import annotations
 
 import datetime
+import io
 import random
 from typing import Any
 
@@ -142,6 +143,8 @@ class _Seeder:
             answers=self.answers(assessment, weak=weak),
             notes={},
         )
+        if assessment.household_id is not None:
+            self.attach_photo(assessment, entry)
         for step, action in enumerate(PATH_TO[target]):
             actor = {"submit": entry, "review": reviewer}.get(action, appraiser)
             assessment = services.transition(
@@ -153,6 +156,29 @@ class _Seeder:
                 now=self.moment(assessment.year, step + (6 if late else 0)),
             )
         return assessment
+
+    def attach_photo(self, assessment: Assessment, actor: User) -> None:
+        """A small generated photo as evidence of the first indicator, as a phone would send."""
+        from PIL import Image, ImageDraw
+
+        from hoctap.assessments.evidence import evidence_attach
+
+        image = Image.new("RGB", (640, 480), (230, 240, 250))
+        draw = ImageDraw.Draw(image)
+        shade = self.rng.randint(60, 180)
+        draw.rectangle((40, 60, 600, 420), outline=(20, 60, shade), width=6)
+        draw.text((60, 80), f"Minh chung {assessment.pk}", fill=(20, 40, 80))
+        buffer = io.BytesIO()
+        image.save(buffer, format="JPEG", quality=80)
+        buffer.seek(0)
+        indicator = next(iter(services.criteria_set_of(assessment).indicators())).code
+        evidence_attach(
+            actor=actor,
+            assessment=assessment,
+            indicator=indicator,
+            upload=buffer,
+            name=f"anh-minh-chung-{assessment.pk}.jpg",
+        )
 
     def commune(self, commune: AdminUnit, official: User, head: User | None) -> dict[str, int]:
         hamlet = _first_hamlet_with_households(commune)

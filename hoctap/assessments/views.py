@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -97,9 +98,12 @@ def work_list(request: HttpRequest) -> HttpResponse:
         }
         for item in items
     ]
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "form": form,
-        "rows": rows,
+        "page": Paginator(rows, 50).get_page(request.GET.get("page")),
+        "query": query.urlencode(),
         "can_register": _has_scope(request),
     }
     return render_page(request, "assessments/work_list.html", context, partial="work-results")
