@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from hoctap.accounts.models import Role, RoleAssignment
+from hoctap.accounts.models import Role
+from hoctap.accounts.scope import scope_paths
 from hoctap.adminunits.models import AdminUnit
 
 EDITOR_ROLES = (
@@ -20,18 +21,7 @@ READER_ROLES = EDITOR_ROLES
 
 def editable_paths(user: Any) -> list[str] | None:
     """Unit paths where the user may write registry rows; None means everywhere."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return []
-    if user.is_superuser:
-        return None
-    rows = list(
-        RoleAssignment.objects.active()
-        .filter(user=user, role__in=EDITOR_ROLES)
-        .values_list("role", "unit__path")
-    )
-    if any(role == Role.SYSTEM_ADMIN for role, _ in rows):
-        return None
-    return [path for _, path in rows if path]
+    return scope_paths(user, EDITOR_ROLES)
 
 
 def can_edit_at(user: Any, unit: AdminUnit) -> bool:
