@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "hoctap.registry",
     "hoctap.criteria",
     "hoctap.assessments",
+    "hoctap.recognition",
     "hoctap.api",
 ]
 
@@ -189,3 +190,12 @@ LOGGING = {
 # Paging and limits shared by pages and the API.
 HOCTAP_PAGE_SIZE = 50
 HOCTAP_API_MAX_PAGE_SIZE = 500
+
+# Certificates: the Ed25519 key that signs their QR payloads (created on first use outside
+# production), and the public address printed in the QR codes.
+HOCTAP_SIGNING_KEY_FILE = os.environ.get(
+    "HOCTAP_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "certificate-signing.pem")
+)
+HOCTAP_PUBLIC_URL = os.environ.get("HOCTAP_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Public endpoints a script could hammer (certificate checks): requests per address per minute.
+HOCTAP_VERIFY_RATE_PER_MINUTE = int(os.environ.get("HOCTAP_VERIFY_RATE_PER_MINUTE", "60"))

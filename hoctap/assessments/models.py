@@ -18,19 +18,27 @@ from hoctap.registry.models import Clan, Household, Organisation, Person, Scoped
 class AssessmentQuerySet(ScopedQuerySet):
     def visible_to(self, user: Any) -> AssessmentQuerySet:
         """Registry keepers see the assessments of their area; an organisation's head also
-        sees the organisation assessments in theirs (they register and review them)."""
+        sees the organisation assessments in theirs (they register and review them); an
+        account linked to a registry person sees that person's and their household's own."""
         from hoctap.accounts.models import Role
         from hoctap.accounts.scope import scope_paths
+        from hoctap.assessments.permissions import linked_person
 
-        keepers = super().visible_to(user)
+        visible = super().visible_to(user)
         head_paths = scope_paths(user, (Role.ORGANISATION_HEAD,))
-        if not head_paths:
-            return keepers  # type: ignore[return-value]
-        condition = Q()
-        for path in head_paths:
-            condition |= Q(unit_path__startswith=path)
-        heads = self.filter(condition, organisation__isnull=False)
-        return keepers | heads  # type: ignore[return-value]
+        if head_paths:
+            condition = Q()
+            for path in head_paths:
+                condition |= Q(unit_path__startswith=path)
+            visible = visible | self.filter(condition, organisation__isnull=False)
+        person = linked_person(user)
+        if person is not None:
+            # Every member sees the family's candidacy; only adults act on it (permissions).
+            own = Q(person_id=person.pk)
+            if person.household_id is not None:
+                own |= Q(household_id=person.household_id)
+            visible = visible | self.filter(own)
+        return visible  # type: ignore[return-value]
 
 
 class Title(models.TextChoices):
@@ -65,6 +73,9 @@ class State(models.TextChoices):
     PROPOSED = "proposed", _("Proposed for recognition")
     RETURNED = "returned", _("Returned for changes")
     REJECTED = "rejected", _("Rejected")
+    # Set only by a recognition decision, and by a decision revoking it (hoctap.recognition).
+    RECOGNISED = "recognised", _("Recognised")
+    REVOKED = "revoked", _("Recognition revoked")
 
 
 class Assessment(TimeStampedModel):

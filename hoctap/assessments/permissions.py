@@ -25,8 +25,11 @@ APPRAISE = "appraise"
 PROPOSE = "propose"
 RETURN = "return"
 REJECT = "reject"
+# Issue a recognition decision over proposed assessments, or a decision revoking a recognition;
+# the role holding it at a unit makes that unit the issuing authority (hoctap.recognition).
+RECOGNISE = "recognise"
 
-ACTIONS = (REGISTER, SCORE, SUBMIT, REVIEW, APPRAISE, PROPOSE, RETURN, REJECT)
+ACTIONS = (REGISTER, SCORE, SUBMIT, REVIEW, APPRAISE, PROPOSE, RETURN, REJECT, RECOGNISE)
 TRANSITION_ACTIONS = (SUBMIT, REVIEW, APPRAISE, PROPOSE, RETURN, REJECT)
 
 # Titles whose subject lives in a hamlet: the hamlet's collector (the association branch) and the
@@ -42,6 +45,7 @@ _LOCAL_RULES: dict[str, tuple[str, ...]] = {
     PROPOSE: (Role.COMMUNE_OFFICIAL,),
     RETURN: (Role.COMMUNE_OFFICIAL,),
     REJECT: (Role.COMMUNE_OFFICIAL,),
+    RECOGNISE: (Role.COMMUNE_OFFICIAL,),
 }
 
 
@@ -57,6 +61,7 @@ def _organisation_rules(appraiser: str) -> dict[str, tuple[str, ...]]:
         PROPOSE: (appraiser,),
         RETURN: (appraiser,),
         REJECT: (appraiser,),
+        RECOGNISE: (appraiser,),
     }
 
 
@@ -79,6 +84,7 @@ DEFAULT_RULES: dict[str, dict[str, tuple[str, ...]]] = {
         PROPOSE: (Role.PROVINCE_OFFICIAL,),
         RETURN: (Role.PROVINCE_OFFICIAL,),
         REJECT: (Role.PROVINCE_OFFICIAL,),
+        RECOGNISE: (Role.PROVINCE_OFFICIAL,),
     },
 }
 

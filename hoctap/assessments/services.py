@@ -49,9 +49,10 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
 EDITABLE_STATES = (State.REGISTERED, State.RETURNED)
 REASON_REQUIRED = (permissions.RETURN, permissions.REJECT)
 
-# Recognition decisions come in a later issue; until then an assessment proposed for recognition
-# counts as holding the title when other titles' computed indicators look it up.
-HOLDING_STATES = (State.PROPOSED,)
+# A title counts as held, for other titles' computed indicators, once it is proposed for
+# recognition: the decisions come months later (DOMAIN §5), and a family's or a unit's own
+# assessment in the same year must be able to count its learning citizens. A revoked one does not.
+HOLDING_STATES = (State.PROPOSED, State.RECOGNISED)
 
 Subject = Person | Household | Clan | Organisation | AdminUnit
 
@@ -193,7 +194,9 @@ def _new_assessment(
         )
     commune, unit_path = _placement(subject)
     if criteria_set is None:
-        if not can_act_at(actor, title, permissions.REGISTER, unit_path):
+        # The subject itself may register where the rules allow it (a citizen, an adult of
+        # the household): can_register knows the subject, can_act_at only the place.
+        if not permissions.can_register(actor, title, subject, unit_path):
             raise NotPermitted(_("You may not register this subject."), code="forbidden")
         criteria_set = criteria_set_for(criteria_code, commune, datetime.date(year, 1, 1))
     if isinstance(subject, Person) and not variant and criteria_set.variants:
