@@ -32,6 +32,7 @@ LOCAL = {
     "propose": {"commune_official"},
     "return": {"commune_official"},
     "reject": {"commune_official"},
+    "recognise": {"commune_official"},
 }
 HEAD_ACTIONS = ("register", "score", "submit", "review")
 
