@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "hoctap.criteria",
     "hoctap.assessments",
     "hoctap.recognition",
+    "hoctap.targets",
     "hoctap.api",
 ]
 

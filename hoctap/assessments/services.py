@@ -36,6 +36,7 @@ from hoctap.criteria import engine
 from hoctap.criteria.selectors import criteria_set_for
 from hoctap.registry.models import Clan, Household, Organisation, Person
 from hoctap.registry.services import NotPermitted
+from hoctap.targets import rollups
 
 # Action -> (states it may start from, state it leads to).
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -246,6 +247,7 @@ def assessment_register(
             assessment.save()
     except IntegrityError as error:
         raise _already_registered() from error
+    rollups.assessment_changed(None, rollups.key_of(assessment))
     Transition.objects.create(
         assessment=assessment,
         action=permissions.REGISTER,
@@ -301,6 +303,7 @@ def assessment_bulk_register(*, actor: Any, title: str, year: int, hamlet: Admin
     except IntegrityError as error:
         # Someone registered one of them meanwhile: nothing was added, the actor tries again.
         raise _already_registered() from error
+    rollups.assessments_changed((None, rollups.key_of(assessment)) for assessment in created)
     Transition.objects.bulk_create(
         Transition(
             assessment=assessment,
@@ -548,6 +551,7 @@ def _apply(
 ) -> Assessment:
     """Move a locked, checked assessment on; write the timeline row and the audit event."""
     from_state = assessment.state
+    counted_before = rollups.key_of(assessment)
     to_state = TRANSITIONS[action][1]
     changes = _submit(assessment, now) if action == permissions.SUBMIT else {}
     assessment.state = to_state
@@ -564,6 +568,7 @@ def _apply(
             "updated_at",
         ]
     )
+    rollups.assessment_changed(counted_before, rollups.key_of(assessment))
     Transition.objects.create(
         assessment=assessment,
         action=action,
@@ -599,6 +604,7 @@ def _apply_many(actor: Any, locked: list[Assessment], action: str, reason: str) 
     Assessment.objects.filter(pk__in=from_states).update(
         state=to_state, version=F("version") + 1, updated_at=stamp
     )
+    rollups.assessments_moved(locked, from_states, to_state)
     for assessment in locked:
         assessment.state = to_state
         assessment.version += 1
@@ -665,6 +671,7 @@ class BulkOutcome:
 
 
 @transaction.atomic
+@rollups.deferred
 def bulk_transition(
     *,
     actor: Any,

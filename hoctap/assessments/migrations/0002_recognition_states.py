@@ -4,30 +4,88 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0001_initial'),
+        ("assessments", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='assessment',
-            name='state',
-            field=models.CharField(choices=[('registered', 'Registered'), ('submitted', 'Submitted'), ('reviewed', 'Reviewed'), ('appraised', 'Appraised'), ('proposed', 'Proposed for recognition'), ('returned', 'Returned for changes'), ('rejected', 'Rejected'), ('recognised', 'Recognised'), ('revoked', 'Recognition revoked')], db_index=True, default='registered', max_length=16, verbose_name='state'),
+            model_name="assessment",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("registered", "Registered"),
+                    ("submitted", "Submitted"),
+                    ("reviewed", "Reviewed"),
+                    ("appraised", "Appraised"),
+                    ("proposed", "Proposed for recognition"),
+                    ("returned", "Returned for changes"),
+                    ("rejected", "Rejected"),
+                    ("recognised", "Recognised"),
+                    ("revoked", "Recognition revoked"),
+                ],
+                db_index=True,
+                default="registered",
+                max_length=16,
+                verbose_name="state",
+            ),
         ),
         migrations.AlterField(
-            model_name='deadline',
-            name='step',
-            field=models.CharField(choices=[('registered', 'Registered'), ('submitted', 'Submitted'), ('reviewed', 'Reviewed'), ('appraised', 'Appraised'), ('proposed', 'Proposed for recognition'), ('returned', 'Returned for changes'), ('rejected', 'Rejected'), ('recognised', 'Recognised'), ('revoked', 'Recognition revoked')], max_length=16, verbose_name='step'),
+            model_name="deadline",
+            name="step",
+            field=models.CharField(
+                choices=[
+                    ("registered", "Registered"),
+                    ("submitted", "Submitted"),
+                    ("reviewed", "Reviewed"),
+                    ("appraised", "Appraised"),
+                    ("proposed", "Proposed for recognition"),
+                    ("returned", "Returned for changes"),
+                    ("rejected", "Rejected"),
+                    ("recognised", "Recognised"),
+                    ("revoked", "Recognition revoked"),
+                ],
+                max_length=16,
+                verbose_name="step",
+            ),
         ),
         migrations.AlterField(
-            model_name='transition',
-            name='from_state',
-            field=models.CharField(blank=True, choices=[('registered', 'Registered'), ('submitted', 'Submitted'), ('reviewed', 'Reviewed'), ('appraised', 'Appraised'), ('proposed', 'Proposed for recognition'), ('returned', 'Returned for changes'), ('rejected', 'Rejected'), ('recognised', 'Recognised'), ('revoked', 'Recognition revoked')], max_length=16, verbose_name='from'),
+            model_name="transition",
+            name="from_state",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("registered", "Registered"),
+                    ("submitted", "Submitted"),
+                    ("reviewed", "Reviewed"),
+                    ("appraised", "Appraised"),
+                    ("proposed", "Proposed for recognition"),
+                    ("returned", "Returned for changes"),
+                    ("rejected", "Rejected"),
+                    ("recognised", "Recognised"),
+                    ("revoked", "Recognition revoked"),
+                ],
+                max_length=16,
+                verbose_name="from",
+            ),
         ),
         migrations.AlterField(
-            model_name='transition',
-            name='to_state',
-            field=models.CharField(choices=[('registered', 'Registered'), ('submitted', 'Submitted'), ('reviewed', 'Reviewed'), ('appraised', 'Appraised'), ('proposed', 'Proposed for recognition'), ('returned', 'Returned for changes'), ('rejected', 'Rejected'), ('recognised', 'Recognised'), ('revoked', 'Recognition revoked')], max_length=16, verbose_name='to'),
+            model_name="transition",
+            name="to_state",
+            field=models.CharField(
+                choices=[
+                    ("registered", "Registered"),
+                    ("submitted", "Submitted"),
+                    ("reviewed", "Reviewed"),
+                    ("appraised", "Appraised"),
+                    ("proposed", "Proposed for recognition"),
+                    ("returned", "Returned for changes"),
+                    ("rejected", "Rejected"),
+                    ("recognised", "Recognised"),
+                    ("revoked", "Recognition revoked"),
+                ],
+                max_length=16,
+                verbose_name="to",
+            ),
         ),
     ]

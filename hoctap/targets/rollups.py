@@ -1,0 +1,358 @@
+"""The roll-up of assessments into `TitleCount`, kept in step with every change.
+
+An assessment counts once in its own unit (its hamlet, else its commune: `Assessment.unit_path`),
+once in every unit above it (the prefixes of that path, `PATH_STEP` digits per level, so a
+pre-2025 commune also counts in its district) and once in the country row. The services call
+the hooks below in the transaction that moves the assessment; each call is one
+`INSERT … ON CONFLICT DO UPDATE SET count = count + excluded.count` over at most a handful of
+rows per (title, year, state, level), so the figures are right the moment the transaction commits
+and a dashboard never has to count assessments.
+
+Concurrency: the increment happens in the database, so two transactions moving assessments of
+the same commune at once both add up (the second waits for the first's row lock, then adds to
+the committed value); the rows of one statement are always in the same order (the unique key's),
+so two statements cannot lock two rows in opposite orders. An operation that would call a hook
+many times (a bulk submission scores and saves each assessment on its own) is wrapped in
+`deferred`, which applies the sum once at its end: one statement per operation.
+
+Rows whose count falls back to 0 are kept: they are few (one per combination that ever
+occurred), and deleting them would race with a concurrent increment of the same row.
+`counts_kept` and `counts_expected` therefore compare without zero rows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from contextvars import ContextVar
+from typing import Any, ParamSpec, TypeVar
+
+from django.db import connection, models, transaction
+from django.db.models import Count, Q
+
+from hoctap.adminunits.models import PATH_STEP, AdminUnit
+from hoctap.assessments.models import Assessment
+from hoctap.targets.models import COUNTRY_LEVEL, TitleCount
+
+logger = logging.getLogger(__name__)
+
+# (unit path, title, year, state, level): where an assessment stands, as far as counts go.
+# The same shape names a TitleCount row, with the path of the unit counted ("" for the country).
+Key = tuple[str, str, int, str, str]
+Deltas = Mapping[Key, int]
+
+# Rows per statement: 9 parameters each stays far below SQLite's and PostgreSQL's limits.
+_CHUNK = 1000
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+# Deltas collected by `deferred` for the operation running in this thread, if any.
+_pending: ContextVar[dict[Key, int] | None] = ContextVar("hoctap_rollups_pending", default=None)
+
+
+# -- the hooks the services call --------------------------------------------------------------
+
+
+def key_of(assessment: Assessment, state: str | None = None) -> Key:
+    """Where the assessment counts (in `state` instead of its own when given)."""
+    return (
+        assessment.unit_path,
+        assessment.title,
+        assessment.year,
+        state if state is not None else assessment.state,
+        assessment.level,
+    )
+
+
+def assessment_changed(before: Key | None, after: Key | None) -> None:
+    """Count one assessment's move from `before` to `after` (None: not there)."""
+    assessments_changed([(before, after)])
+
+
+def assessments_changed(changes: Iterable[tuple[Key | None, Key | None]]) -> None:
+    """Count many assessments' moves at once, in one statement."""
+    deltas: dict[Key, int] = defaultdict(int)
+    for before, after in changes:
+        if before == after:
+            continue
+        if before is not None:
+            deltas[before] -= 1
+        if after is not None:
+            deltas[after] += 1
+    _record(deltas)
+
+
+def assessments_moved(
+    assessments: Iterable[Assessment], from_states: Mapping[int, str], to_state: str
+) -> None:
+    """Count assessments moved from their `from_states` (by id) to `to_state`, level unchanged."""
+    assessments_changed(
+        (key_of(assessment, from_states[assessment.pk]), key_of(assessment, to_state))
+        for assessment in assessments
+    )
+
+
+def deferred(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Collect the roll-up changes made during the call and apply their sum once at its end.
+
+    Put it under `@transaction.atomic`, so the sum is applied inside the operation's
+    transaction. The call must not swallow an error raised after a hook inside a savepoint it
+    rolls back: the collected change would outlive the rolled-back write. (An error that
+    escapes the call discards everything collected, as the transaction does.)
+    """
+
+    @functools.wraps(function)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        if _pending.get() is not None:
+            return function(*args, **kwargs)  # an outer deferred call applies the sum
+        pending: dict[Key, int] = {}
+        token = _pending.set(pending)
+        try:
+            result = function(*args, **kwargs)
+        finally:
+            _pending.reset(token)
+        apply_deltas(pending)
+        return result
+
+    return wrapper
+
+
+def _record(deltas: Deltas) -> None:
+    pending = _pending.get()
+    if pending is None:
+        apply_deltas(deltas)
+        return
+    for key, delta in deltas.items():
+        pending[key] = pending.get(key, 0) + delta
+
+
+# -- writing the rows -------------------------------------------------------------------------
+
+
+def counted_paths(path: str) -> list[str]:
+    """Where an assessment at `path` counts: the country (""), each unit above, its own unit."""
+    if not path:
+        return [""]
+    return ["", *(path[:end] for end in range(PATH_STEP, len(path), PATH_STEP)), path]
+
+
+def _spread(deltas: Deltas) -> dict[Key, int]:
+    """The deltas at the assessments' own units, added to every unit above and the country."""
+    spread: dict[Key, int] = defaultdict(int)
+    for (path, title, year, state, level), delta in deltas.items():
+        if not delta:
+            continue
+        for counted in counted_paths(path):
+            spread[(counted, title, year, state, level)] += delta
+    return {key: delta for key, delta in spread.items() if delta}
+
+
+def _units_by_path(paths: Iterable[str] | None) -> dict[str, tuple[int, int]]:
+    """Path -> (unit id, unit level) of the given paths (of every unit when None)."""
+    units = AdminUnit.objects.order_by()
+    if paths is not None:
+        units = units.filter(path__in=sorted(set(paths)))
+    return {path: (pk, level) for path, pk, level in units.values_list("path", "pk", "level")}
+
+
+def _rows(counts: Mapping[Key, int], units: Mapping[str, tuple[int, int]]) -> list[tuple[Any, ...]]:
+    """Row values in the unique key's order, for the columns of `_COLUMNS`."""
+    rows: list[tuple[Any, ...]] = []
+    missing: set[str] = set()
+    for key in sorted(counts, key=_order):
+        path, title, year, state, level = key
+        if not path:
+            rows.append((None, "", "", COUNTRY_LEVEL, title, year, state, level, counts[key]))
+            continue
+        unit = units.get(path)
+        if unit is None:
+            # Only a unit moved after its assessments were placed leaves a path behind.
+            missing.add(path)
+            continue
+        parent_path = path[: len(path) - PATH_STEP]
+        rows.append((unit[0], path, parent_path, unit[1], title, year, state, level, counts[key]))
+    if missing:
+        logger.warning("Assessments counted under unit paths no unit has: %s", sorted(missing))
+    return rows
+
+
+def _order(key: Key) -> tuple[Any, ...]:
+    # The unique constraint's column order: (unit_path, year, title, state, level).
+    path, title, year, state, level = key
+    return (path, year, title, state, level)
+
+
+_COLUMNS = (
+    "unit",
+    "unit_path",
+    "parent_path",
+    "unit_level",
+    "title",
+    "year",
+    "state",
+    "level",
+    "count",
+)
+_CONFLICT = ("unit_path", "year", "title", "state", "level")
+
+
+def _column(name: str) -> str:
+    field = TitleCount._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    assert field.column is not None
+    return connection.ops.quote_name(field.column)
+
+
+def _upsert_sql(row_count: int) -> str:
+    table = connection.ops.quote_name(TitleCount._meta.db_table)
+    columns = ", ".join(_column(name) for name in _COLUMNS)
+    conflict = ", ".join(_column(name) for name in _CONFLICT)
+    count = _column("count")
+    row = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
+    values = ", ".join([row] * row_count)
+    # Identifiers come from the model, every value is a parameter.
+    return (
+        f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608
+        f"ON CONFLICT ({conflict}) DO UPDATE SET {count} = {table}.{count} + EXCLUDED.{count}"
+    )
+
+
+def apply_deltas(deltas: Deltas) -> None:
+    """Add the deltas (keyed by the assessments' own unit paths) to the rows of those units,
+    of every unit above them and of the country, creating missing rows; one statement."""
+    spread = _spread(deltas)
+    if not spread:
+        return
+    units = _units_by_path(key[0] for key in spread if key[0])
+    rows = _rows(spread, units)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), _CHUNK):
+            chunk = rows[start : start + _CHUNK]
+            cursor.execute(_upsert_sql(len(chunk)), [value for row in chunk for value in row])
+
+
+# -- rebuilding and checking ------------------------------------------------------------------
+
+
+def counts_expected() -> dict[Key, int]:
+    """The counts worked out from the assessments this moment (no zero rows)."""
+    grouped: dict[Key, int] = defaultdict(int)
+    rows = (
+        Assessment.objects.order_by()
+        .values_list("unit_path", "title", "year", "state", "level")
+        .annotate(number=Count("pk"))
+    )
+    for path, title, year, state, level, number in rows:
+        grouped[(path, title, year, state, level)] += number
+    spread = _spread(grouped)
+    known = _units_by_path(None)
+    return {key: count for key, count in spread.items() if not key[0] or key[0] in known}
+
+
+def counts_kept() -> dict[Key, int]:
+    """The counts the table holds (no zero rows)."""
+    rows = TitleCount.objects.exclude(count=0).values_list(
+        "unit_path", "title", "year", "state", "level", "count"
+    )
+    return {(path, title, year, state, level): n for path, title, year, state, level, n in rows}
+
+
+def differences() -> dict[Key, tuple[int, int]]:
+    """Rows where the table differs from the assessments: key -> (kept, expected)."""
+    kept, expected = counts_kept(), counts_expected()
+    return {
+        key: (kept.get(key, 0), expected.get(key, 0))
+        for key in sorted({*kept, *expected}, key=_order)
+        if kept.get(key, 0) != expected.get(key, 0)
+    }
+
+
+@transaction.atomic
+def rebuild() -> int:
+    """Recompute the whole table from the assessments; returns the number of rows written."""
+    if connection.vendor == "postgresql":
+        # Increments wait until the new rows are committed (and the ones already made are
+        # committed first, so the count below sees their assessments); pages still read.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"LOCK TABLE {connection.ops.quote_name(TitleCount._meta.db_table)}"
+                " IN EXCLUSIVE MODE"
+            )
+    rows = _rows(counts_expected(), _units_by_path(None))
+    TitleCount.objects.all().delete()
+    TitleCount.objects.bulk_create(
+        (TitleCount(**dict(zip(("unit_id", *_COLUMNS[1:]), row, strict=True))) for row in rows),
+        batch_size=2000,
+    )
+    return len(rows)
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class UnitCounts:
+    """One unit's (or the country's) counts in a year: (title, state, level) -> count."""
+
+    unit: AdminUnit | None
+    counts: Mapping[tuple[str, str, str], int]
+
+    def total(
+        self, title: str, states: Iterable[str] | None = None, level: str | None = None
+    ) -> int:
+        """Assessments of the title (in these states, at this level when given)."""
+        wanted = None if states is None else set(states)
+        return sum(
+            count
+            for (row_title, state, row_level), count in self.counts.items()
+            if row_title == title
+            and (wanted is None or state in wanted)
+            and (level is None or row_level == level)
+        )
+
+
+def _counts_by_unit(rows: Iterable[tuple[Any, ...]]) -> dict[Any, dict[tuple[str, str, str], int]]:
+    by_unit: dict[Any, dict[tuple[str, str, str], int]] = defaultdict(dict)
+    for unit_id, title, state, level, count in rows:
+        by_unit[unit_id][(title, state, level)] = count
+    return by_unit
+
+
+def unit_counts(unit: AdminUnit | None, year: int) -> UnitCounts:
+    """The counts of a unit's whole area (the country's when None) in a year; one query."""
+    rows = (
+        TitleCount.objects.filter(unit_path=unit.path if unit is not None else "", year=year)
+        .exclude(count=0)
+        .values_list("unit_id", "title", "state", "level", "count")
+    )
+    by_unit = _counts_by_unit(rows)
+    return UnitCounts(unit=unit, counts=by_unit.get(unit.pk if unit is not None else None, {}))
+
+
+def children_counts(parent: AdminUnit | None, year: int) -> list[UnitCounts]:
+    """The counts of each unit directly below `parent` (the provinces when None) in a year.
+
+    Two queries whatever the number of assessments: the children's rows of `TitleCount`, and the
+    child units in force during the year or holding counts for it (a unit that ended in the
+    2025 reform still shows its results of the years before).
+    """
+    rows = (
+        TitleCount.objects.filter(
+            parent_path=parent.path if parent is not None else "",
+            year=year,
+            unit_level__gt=COUNTRY_LEVEL,
+        )
+        .exclude(count=0)
+        .values_list("unit_id", "title", "state", "level", "count")
+    )
+    by_unit = _counts_by_unit(rows)
+    below = Q(parent=parent) if parent is not None else Q(parent__isnull=True)
+    in_force = (Q(valid_from__isnull=True) | Q(valid_from__year__lte=year)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__year__gte=year)
+    )
+    children = AdminUnit.objects.filter(below).filter(in_force | Q(pk__in=list(by_unit)))
+    return [UnitCounts(unit=unit, counts=by_unit.get(unit.pk, {})) for unit in children]
