@@ -68,3 +68,42 @@ def seed(*, actor: Any, stdout: Any, van_hoa_now: AdminUnit) -> None:
     stdout.write(f"  {'admin':<18} Quản trị hệ thống")
     for username, full_name, role, unit in accounts:
         stdout.write(f"  {username:<18} {Role(role).label} · {unit.name} · {full_name}")
+
+
+def link_citizen(*, actor: Any, stdout: Any) -> None:
+    """Link the demo citizen's account to an adult of a household in their hamlet (issue 4).
+
+    Runs after the registry and assessments demos: it picks a household the assessments demo
+    left alone (only registered in bulk), so the citizen's “My titles” shows their family's
+    candidacy to fill in and offers to register themself as a learning citizen.
+    """
+    from hoctap.registry.models import Household
+
+    citizen = User.objects.filter(username="congdan.nongcong").first()
+    if citizen is None:
+        return
+    if citizen.person_id is None:
+        assignment = citizen.assignments.active().filter(role=Role.CITIZEN).first()
+        if assignment is None or assignment.unit is None:
+            return
+        household = (
+            Household.objects.filter(hamlet=assignment.unit, head__is_adult=True)
+            .exclude(members__assessments__isnull=False)
+            .select_related("head")
+            .order_by("code")
+            .first()
+        )
+        if household is None or household.head is None:
+            return
+        services.user_person_link(actor=actor, user=citizen, person=household.head)
+        # The account was made before the registry existed; it takes the person's name.
+        citizen.full_name = household.head.full_name
+        citizen.save(update_fields=["full_name"])
+        citizen.refresh_from_db()
+    person = citizen.person
+    assert person is not None
+    stdout.write(
+        f"  congdan.nongcong   là {person.full_name}"
+        f"{f' (chủ hộ {person.household.code})' if person.household else ''}: "
+        "mục “Danh hiệu của tôi” để tự đăng ký, tự chấm và nộp."
+    )

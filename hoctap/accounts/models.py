@@ -18,6 +18,17 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # The registry person this account belongs to, so a citizen can register, score and submit
+    # their own (and, as an adult member, their household's) assessments. One account per
+    # person; deleting the person keeps the account.
+    person = models.OneToOneField(
+        "registry.Person",
+        verbose_name=_("person in the registry"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="account",
+    )
 
     class Meta:
         verbose_name = _("user")

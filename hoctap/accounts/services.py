@@ -18,8 +18,30 @@ from hoctap.adminunits.models import AdminUnit
 from hoctap.core.exceptions import BusinessError
 from hoctap.core.services import audit_event_record
 from hoctap.core.text import normalize_text
+from hoctap.registry.models import Person
 
 TOKEN_PREFIX = "hct_"  # noqa: S105 - a public marker, not a secret
+
+
+def _person_taken() -> BusinessError:
+    return BusinessError(
+        _("This person already has an account: one account per person."), code="person_taken"
+    )
+
+
+def _check_person(actor: Any, person: Person | None, *, user: User | None = None) -> None:
+    """A person may be linked by whoever keeps their registry row, to one account only."""
+    from hoctap.registry.permissions import can_edit
+
+    if person is None:
+        return
+    if not can_edit(actor, person):
+        raise BusinessError(_("This person is not in your area."), code="person_out_of_scope")
+    others = User.objects.filter(person=person)
+    if user is not None:
+        others = others.exclude(pk=user.pk)
+    if others.exists():
+        raise _person_taken()
 
 
 def _refuse_assignment(role: str) -> BusinessError:
@@ -40,12 +62,18 @@ def user_create(
     unit: AdminUnit | None,
     phone: str = "",
     email: str = "",
+    person: Person | None = None,
 ) -> User:
-    """Create an account holding one role at one unit, inside the actor's scope."""
+    """Create an account holding one role at one unit, inside the actor's scope.
+
+    With `person`, the account belongs to that registry person (a citizen), who may then
+    register, score and submit their own assessments where the workflow rules allow it.
+    """
     if role not in Role.values:
         raise BusinessError(_("Choose a role."), code="role")
     if not can_assign(actor, role, unit):
         raise _refuse_assignment(role)
+    _check_person(actor, person)
     username = normalize_text(username).lower()
     if not username:
         raise BusinessError(_("Enter a user name."), code="username")
@@ -59,6 +87,7 @@ def user_create(
         full_name=normalize_text(full_name),
         phone=normalize_text(phone),
         email=normalize_text(email),
+        person=person,
     )
     try:
         validate_password(password, user)
@@ -70,17 +99,23 @@ def user_create(
         with transaction.atomic():
             user.save()
     except IntegrityError as error:
+        # Someone took the user name, or linked the person, since the checks above.
+        if person is not None and User.objects.filter(person=person).exists():
+            raise _person_taken() from error
         raise BusinessError(
             _("The user name “%(username)s” is already taken.") % {"username": username},
             code="username_taken",
         ) from error
     assignment = RoleAssignment.objects.create(user=user, role=role, unit=unit, created_by=actor)
+    data: dict[str, Any] = {"username": username, "role": role, "unit": unit.key if unit else None}
+    if person is not None:
+        data["person"] = person.pk
     audit_event_record(
         actor=actor,
         action="user.create",
         obj=user,
         unit_path=unit.path if unit else "",
-        data={"username": username, "role": role, "unit": unit.key if unit else None},
+        data=data,
     )
     audit_event_record(
         actor=actor,
@@ -160,6 +195,32 @@ def user_set_active(*, actor: Any, user: User, active: bool) -> User:
         actor=actor,
         action="user.activate" if active else "user.deactivate",
         obj=user,
+    )
+    return user
+
+
+@transaction.atomic
+def user_person_link(*, actor: Any, user: User, person: Person | None) -> User:
+    """Link an account to its registry person, or unlink it (`person=None`)."""
+    from hoctap.accounts.permissions import can_manage_user
+
+    if not can_manage_user(actor, user):
+        raise BusinessError(_("You may not manage this account."), code="forbidden")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _check_person(actor, person, user=user)
+    previous = user.person_id
+    user.person = person
+    try:
+        with transaction.atomic():
+            user.save(update_fields=["person"])
+    except IntegrityError as error:
+        raise _person_taken() from error
+    audit_event_record(
+        actor=actor,
+        action="user.link_person" if person is not None else "user.unlink_person",
+        obj=user,
+        unit_path=person.unit_path if person is not None else "",
+        data={"person": person.pk if person is not None else None, "previous": previous},
     )
     return user
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("users/new/", views.user_create, name="user_create"),
     path("users/<str:username>/", views.user_detail, name="user_detail"),
     path("users/<str:username>/active/", views.user_toggle_active, name="user_toggle_active"),
+    path("users/<str:username>/person/", views.user_person, name="user_person"),
     path(
         "users/<str:username>/roles/<int:pk>/revoke/",
         views.assignment_revoke,

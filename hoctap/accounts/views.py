@@ -7,15 +7,23 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hoctap.accounts import selectors, services
-from hoctap.accounts.forms import ApiTokenForm, AssignmentForm, UserCreateForm, resolve_unit
-from hoctap.accounts.models import ApiToken, RoleAssignment, User
+from hoctap.accounts.forms import (
+    ApiTokenForm,
+    AssignmentForm,
+    PersonLinkForm,
+    UserCreateForm,
+    resolve_person,
+    resolve_unit,
+)
+from hoctap.accounts.models import ApiToken, Role, RoleAssignment, User
 from hoctap.accounts.permissions import can_manage_user, can_manage_users
 from hoctap.adminunits.models import AdminUnit
 from hoctap.core.exceptions import BusinessError
@@ -26,6 +34,24 @@ from hoctap.core.rendering import render_page
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_success_url(self) -> str:
+        # A citizen's account linked to their registry person has one thing to do here: their
+        # own titles. Opening the site's root ("next" = home) counts as no particular page.
+        wanted = self.get_redirect_url()
+        if wanted and wanted != reverse("core:home"):
+            return wanted
+        if _is_citizen_only(self.request.user):
+            return reverse("assessments:mine")
+        return self.get_default_redirect_url()
+
+
+def _is_citizen_only(user: Any) -> bool:
+    """True for a linked account holding no role but the citizen's (or none at all)."""
+    return bool(getattr(user, "person_id", None)) and selectors.user_primary_role(user) in (
+        Role.CITIZEN,
+        None,
+    )
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -61,11 +87,16 @@ def user_create(request: HttpRequest) -> HttpResponse:
     form = UserCreateForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        unit = person = None
         try:
             unit = resolve_unit(request.user, data["unit"])
         except AdminUnit.DoesNotExist:
             form.add_error("unit", _("No unit with this code in your area."))
-        else:
+        try:
+            person = resolve_person(request.user, data["person"])
+        except ValidationError as error:
+            form.add_error("person", error)
+        if not form.errors:
             try:
                 user = services.user_create(
                     actor=request.user,
@@ -76,6 +107,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                     email=data["email"],
                     role=data["role"],
                     unit=unit,
+                    person=person,
                 )
             except BusinessError as error:
                 form.add_error(None, error)
@@ -84,6 +116,43 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 return redirect("accounts:user_detail", username=user.username)
     status = 422 if request.method == "POST" else 200
     return render_page(request, "accounts/user_form.html", {"form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_person(request: HttpRequest, username: str) -> HttpResponse:
+    """Link an account to the registry person it belongs to (a citizen), or unlink it."""
+    target = _get_managed_user(request, username)
+    if not can_manage_user(request.user, target):
+        raise Http404
+    current = target.person
+    initial = {"person": f"#{current.pk}"} if current is not None else {}
+    form = PersonLinkForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = resolve_person(request.user, form.cleaned_data["person"])
+        except ValidationError as error:
+            form.add_error("person", error)
+        else:
+            try:
+                services.user_person_link(actor=request.user, user=target, person=person)
+            except BusinessError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("Linked to %(person)s.") % {"person": person.full_name}
+                    if person is not None
+                    else _("The account is no longer linked to a person."),
+                )
+                return redirect("accounts:user_detail", username=target.username)
+    status = 422 if request.method == "POST" else 200
+    return render_page(
+        request,
+        "accounts/user_form.html",
+        {"form": form, "target": target, "current_person": current},
+        status=status,
+    )
 
 
 def _get_managed_user(request: HttpRequest, username: str) -> User:

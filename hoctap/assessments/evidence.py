@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from hoctap.assessments.models import Assessment, Evidence, State
+from hoctap.assessments.permissions import SCORE, can_act
 from hoctap.core.exceptions import BusinessError, ConflictError
 from hoctap.core.services import audit_event_record
 from hoctap.criteria import engine
@@ -293,9 +294,9 @@ def download_name(evidence: Evidence) -> str:
 
 
 def _check_can_change(actor: Any, assessment: Assessment) -> None:
-    # The assessments' own permissions module will refine this (a subject editing its own
-    # file); until then the registry's editors of the assessment's place may change it.
-    if not can_edit(actor, assessment):
+    # The registry's editors of the assessment's place may change it, and so may whoever the
+    # rules let score it: the subject itself (a citizen, an adult of the household).
+    if not can_edit(actor, assessment) and not can_act(actor, assessment, SCORE):
         raise NotPermitted(_("You may not change this assessment."), code="forbidden")
     if assessment.state not in EDITABLE_STATES:
         raise ConflictError(

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from hoctap.assessments import dossier_views, views
+from hoctap.assessments import config_views, dossier_views, self_views, views
 
 app_name = "assessments"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("register/hamlet/", views.bulk_register, name="bulk_register"),
     path("bulk/", views.bulk, name="bulk"),
+    path("mine/", self_views.mine, name="mine"),
+    path("mine/register/", self_views.mine_register, name="mine_register"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/scores/", views.scores_save, name="scores_save"),
     path("<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
@@ -25,4 +27,12 @@ urlpatterns = [
         dossier_views.dossier_summary_xlsx,
         name="dossier_summary_xlsx",
     ),
+    path("config/rules/", config_views.rules_page, name="config_rules"),
+    path(
+        "config/rules/<str:title>/<str:action>/",
+        config_views.rule_edit,
+        name="config_rule_edit",
+    ),
+    path("config/deadlines/", config_views.deadlines_page, name="config_deadlines"),
+    path("config/deadlines/remove/", config_views.deadline_remove, name="config_deadline_remove"),
 ]
