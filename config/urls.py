@@ -12,6 +12,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("registry/", include("hoctap.registry.urls")),
     path("assessments/", include("hoctap.assessments.urls")),
     path("criteria/", include("hoctap.criteria.urls")),
+    path("recognition/", include("hoctap.recognition.urls")),
+    # Public, no sign-in: /verify/… (printed in every certificate's QR code), /recognised/….
+    path("", include("hoctap.recognition.public_urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),

@@ -48,6 +48,8 @@ STATE_NAMES: dict[str, str] = {
     State.PROPOSED: "Đã đề nghị công nhận",
     State.RETURNED: "Trả lại để bổ sung",
     State.REJECTED: "Không công nhận",
+    State.RECOGNISED: "Đã công nhận",
+    State.REVOKED: "Đã thu hồi công nhận",
 }
 DOCUMENTS = ("report.docx", "summary.docx", "summary.xlsx")
 _UNIT_PREFIXES = re.compile(r"^(xã|phường|thị trấn|đặc khu|thị xã|thành phố|tỉnh)\s+", re.I)

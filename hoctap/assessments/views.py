@@ -52,6 +52,7 @@ from hoctap.core.exceptions import BusinessError, ConflictError
 from hoctap.core.rendering import render_page
 from hoctap.core.text import search_key
 from hoctap.criteria import engine
+from hoctap.recognition.selectors import titles_of
 from hoctap.registry import selectors as registry_selectors
 from hoctap.registry.models import Clan, Organisation, Person
 from hoctap.registry.services import NotPermitted
@@ -379,6 +380,7 @@ def _detail_context(
         "error_code": error_code,
         "transition_form": transition_form,
         "accept": EVIDENCE_ACCEPT,
+        "titles": titles_of(assessment.subject, request.user),
         "state_returned": assessment.state == State.RETURNED,
         "last_return": next(
             (

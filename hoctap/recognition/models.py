@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hoctap.adminunits.models import AdminUnit
@@ -34,6 +35,30 @@ class DecisionQuerySet(ScopedQuerySet):
             | self.filter(pk__in=about.values("decision_id"))
             | self.filter(pk__in=about.filter(revoked_by__isnull=False).values("revoked_by_id"))
         ).distinct()
+
+
+class CertificateQuerySet(ScopedQuerySet):
+    def visible_to(self, user: Any) -> CertificateQuerySet:
+        """Registry keepers see the certificates of their area, organisation heads their area's
+        organisations', and an account linked to a registry person its own and its household's."""
+        from hoctap.accounts.models import Role
+        from hoctap.accounts.scope import scope_paths
+        from hoctap.assessments.permissions import linked_person
+
+        visible = super().visible_to(user)
+        head_paths = scope_paths(user, (Role.ORGANISATION_HEAD,))
+        if head_paths:
+            condition = Q()
+            for path in head_paths:
+                condition |= Q(unit_path__startswith=path)
+            visible = visible | self.filter(condition, assessment__organisation__isnull=False)
+        person = linked_person(user)
+        if person is not None:
+            own = Q(assessment__person_id=person.pk)
+            if person.household_id is not None:
+                own |= Q(assessment__household_id=person.household_id)
+            visible = visible | self.filter(own)
+        return visible  # type: ignore[return-value]
 
 
 class DecisionKind(models.TextChoices):
@@ -176,7 +201,7 @@ class Certificate(TimeStampedModel):
     revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
     revoked_reason = models.TextField(_("reason for revocation"), blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = CertificateQuerySet.as_manager()
 
     class Meta:
         ordering = ["serial_year", "authority_id", "serial_number"]

@@ -19,15 +19,19 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hoctap.accounts.scope import scope_paths
 from hoctap.adminunits.models import AdminUnit, Level
 from hoctap.assessments import permissions
+from hoctap.assessments.dossier import TITLE_NAMES
 from hoctap.assessments.models import Assessment, State, Title, Transition
-from hoctap.assessments.permissions import can_act, can_act_at
+from hoctap.assessments.permissions import can_act
 from hoctap.core.exceptions import BusinessError
 from hoctap.core.services import audit_event_record, audit_events_record
 from hoctap.recognition import signing
 from hoctap.recognition.models import Certificate, Decision, DecisionKind, SerialCounter
+from hoctap.registry.models import Sex
 from hoctap.registry.services import NotPermitted
+from hoctap.targets import rollups
 
 RECOGNISE = permissions.RECOGNISE
 REVOKE_ACTION = "revoke"  # the timeline's name for the step a revocation decision takes
@@ -86,7 +90,10 @@ def _check_authority(actor: Any, authority: AdminUnit, title: str) -> None:
         raise BusinessError(
             _("A decision is issued by a commune or a province of today."), code="authority"
         )
-    if not can_act_at(actor, title, RECOGNISE, authority.path):
+    # The unit where the actor holds the recognising role is the authority: an official above
+    # it may not issue decisions (nor number certificates) in the name of a commune below.
+    paths = scope_paths(actor, permissions.allowed_roles(title, RECOGNISE, authority.path))
+    if paths is not None and authority.path not in paths:
         raise NotPermitted(
             _("You may not issue recognition decisions for this title here."), code="forbidden"
         )
@@ -214,6 +221,17 @@ def _hamlet_and_place(assessment: Assessment) -> tuple[str, str]:
     return (hamlet.name if hamlet is not None else ""), ", ".join(parts)
 
 
+def _holder_name(assessment: Assessment) -> str:
+    """The name a certificate is made out to: “Gia đình ông Lê Đức Kiên” for a household (its
+    registry code means nothing on a wall), the subject's own name otherwise."""
+    household = assessment.household
+    head = household.head if household is not None else None
+    if head is None:
+        return assessment.subject_name
+    honorific = {Sex.MALE: "ông ", Sex.FEMALE: "bà "}.get(head.sex, "")
+    return f"Gia đình {honorific}{head.full_name}"
+
+
 def _refusal(
     actor: Any,
     assessment: Assessment,
@@ -279,8 +297,8 @@ def decision_issue(
     if not draft.subject_line:
         draft = dataclasses.replace(
             draft,
-            subject_line=_("On recognising the title “%(title)s” in %(year)d")
-            % {"title": Title(title).label, "year": year},
+            # Official papers are Vietnamese whatever language the official reads the site in.
+            subject_line=f"Về việc công nhận danh hiệu “{TITLE_NAMES[title]}” năm {year}",
         )
     decision = _decision_of(
         kind=DecisionKind.RECOGNITION,
@@ -299,6 +317,7 @@ def decision_issue(
             "commune__parent__parent",
             "person__hamlet",
             "household__hamlet",
+            "household__head",
             "clan__hamlet",
             "organisation__hamlet",
             "unit",
@@ -319,7 +338,7 @@ def decision_issue(
             serial=serial_of(authority, decision.issued_year, number),
             title=title,
             year=year,
-            holder_name=assessment.subject_name,
+            holder_name=_holder_name(subjects[assessment.pk]),
             holder_place=place,
             hamlet_name=hamlet_name,
             level=assessment.level,
@@ -357,6 +376,7 @@ def _move(
     Assessment.objects.filter(pk__in=from_states).update(
         state=to_state, version=F("version") + 1, updated_at=stamp
     )
+    rollups.assessments_moved(assessments, from_states, to_state)
     Transition.objects.bulk_create(
         Transition(
             assessment=assessment,
@@ -418,6 +438,8 @@ def certificates_revoke(
             )
         elif certificate.is_revoked:
             refusals[certificate.pk] = _("It has already been revoked.")
+        elif draft.issued_on < certificate.issued_on:
+            refusals[certificate.pk] = _("It was issued after the date of this decision.")
     if refusals:
         raise RecognitionRefused(refusals)
     years = {certificate.year for certificate in locked}
@@ -426,7 +448,7 @@ def certificates_revoke(
     if not draft.subject_line:
         draft = dataclasses.replace(
             draft,
-            subject_line=_("On revoking the title “%(title)s”") % {"title": Title(title).label},
+            subject_line=f"Về việc thu hồi danh hiệu “{TITLE_NAMES[title]}”",
         )
     decision = _decision_of(
         kind=DecisionKind.REVOCATION,

@@ -166,7 +166,8 @@ def check_token(token: str) -> TokenCheck:
         data = b64url_decode(payload_part)
         signature = b64url_decode(signature_part)
         payload = json.loads(data.decode("utf-8"))
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+    # RecursionError: JSON nested a few thousand deep, which fits in a QR address.
+    except (ValueError, binascii.Error, UnicodeDecodeError, RecursionError):
         return TokenCheck(valid=False, payload=None, reason="malformed")
     if not isinstance(payload, dict):
         return TokenCheck(valid=False, payload=None, reason="malformed")

@@ -33,6 +33,7 @@ from hoctap.adminunits.models import AdminUnit, Level
 from hoctap.core.exceptions import BusinessError
 from hoctap.core.rendering import render_page
 from hoctap.core.text import search_key
+from hoctap.recognition.selectors import titles_of
 from hoctap.registry import excel, selectors, services
 from hoctap.registry.forms import (
     CentreActivityForm,
@@ -237,6 +238,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "age": timezone.localdate().year - person.birth_year,
         "history": _history(person),
         "can_edit": can_edit(request.user, person),
+        "titles": titles_of(person, request.user),
     }
     return render_page(request, "registry/person_detail.html", context)
 
@@ -348,8 +350,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "household": household,
         "members": members,
         "clans": list(household.clans.all()),
-        # Titles arrive with the assessments app; until then the section stays empty.
-        "titles": [],
+        "titles": titles_of(household, request.user),
         "history": _history(household),
         "can_edit": can_edit(request.user, household),
     }

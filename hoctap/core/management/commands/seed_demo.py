@@ -11,7 +11,9 @@ from django.utils import translation
 from hoctap.accounts import demo as accounts_demo
 from hoctap.adminunits import demo as adminunits_demo
 from hoctap.assessments import demo as assessments_demo
+from hoctap.recognition import demo as recognition_demo
 from hoctap.registry import demo as registry_demo
+from hoctap.targets import rollups
 
 
 class Command(BaseCommand):
@@ -25,3 +27,8 @@ class Command(BaseCommand):
             accounts_demo.seed(actor=admin, stdout=self.stdout, van_hoa_now=units["van_hoa_now"])
             registry_demo.seed(actor=admin, stdout=self.stdout)
             assessments_demo.seed(actor=admin, stdout=self.stdout)
+            recognition_demo.seed(stdout=self.stdout)
+            accounts_demo.link_citizen(actor=admin, stdout=self.stdout)
+            # The services keep the roll-ups in step; this also covers any demo rows written
+            # around them, now or by a later demo module.
+            rollups.rebuild()
