@@ -547,6 +547,9 @@ def certificate_text(
         facts[decision.pk] = _decision_facts(decision)
     shared = facts[decision.pk]
     name, note = _holder(certificate)
+    label = HOLDER_LABELS.get(certificate.title, "")
+    if name.startswith(label):
+        label = ""  # “Gia đình ông …” says it already
     result = result_text(certificate.level, None) if certificate.level else ""
     revoked = ""
     if certificate.is_revoked:
@@ -557,7 +560,7 @@ def certificate_text(
         authority_line=shared.authority_line,
         title_name=title_name(certificate.title).upper(),
         year=certificate.year,
-        holder_label=HOLDER_LABELS.get(certificate.title, ""),
+        holder_label=label,
         holder_name=name,
         holder_note=note,
         holder_size=_holder_size(name),

@@ -228,7 +228,8 @@ def _holder_name(assessment: Assessment) -> str:
     head = household.head if household is not None else None
     if head is None:
         return assessment.subject_name
-    honorific = {Sex.MALE: "ông ", Sex.FEMALE: "bà "}.get(head.sex, "")
+    honorifics: dict[str, str] = {Sex.MALE: "ông ", Sex.FEMALE: "bà "}
+    honorific = honorifics.get(head.sex, "")
     return f"Gia đình {honorific}{head.full_name}"
 
 
