@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.apps import apps
+from django.db import IntegrityError, models, transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -96,6 +100,13 @@ def _lock_live_hamlet(hamlet: AdminUnit) -> AdminUnit:
     return locked
 
 
+def _recount_hamlets(commune: AdminUnit) -> None:
+    """The commune's live hamlets are a denominator (hoctap.targets.registry_counts)."""
+    from hoctap.targets import registry_counts
+
+    registry_counts.refresh_communes([commune], kinds=registry_counts.HAMLET_KINDS)
+
+
 @transaction.atomic
 def hamlet_create(*, actor: Any, commune: AdminUnit, name: str, kind: str) -> AdminUnit:
     """Add a hamlet (thôn, bản, ấp, tổ dân phố) to a commune."""
@@ -143,6 +154,7 @@ def hamlet_create(*, actor: Any, commune: AdminUnit, name: str, kind: str) -> Ad
         unit_path=hamlet.path,
         data={"name": name, "kind": kind},
     )
+    _recount_hamlets(commune)
     return hamlet
 
 
@@ -207,6 +219,7 @@ def hamlet_retire(
         unit_path=hamlet.path,
         data={"on": on.isoformat(), "reason": hamlet.note},
     )
+    _recount_hamlets(hamlet.parent)
     return hamlet
 
 
@@ -253,13 +266,181 @@ def hamlet_merge(
             unit_path=source.path,
             data={"into": target.key, "on": on.isoformat()},
         )
+    _recount_hamlets(target.parent)
     return target
+
+
+# -- moving a hamlet to another commune -------------------------------------------------------
+
+# Rows placed by a unit path that go with a hamlet when it moves: (model label, whether the row
+# also names its commune). Every model with a `unit_path` is here or in the list below it; a
+# test holds the two lists to the models, so a new model cannot be forgotten.
+MOVED_WITH_HAMLET: tuple[tuple[str, bool], ...] = (
+    ("registry.Household", True),
+    ("registry.Person", True),
+    ("registry.Clan", True),
+    ("registry.Organisation", True),
+    ("registry.LearningCentre", True),
+    ("registry.ImportJob", True),
+    ("registry.DeclaredStatistic", False),
+    ("assessments.Assessment", True),
+    ("recognition.Certificate", True),
+    ("targets.Target", False),
+)
+# Rows with a `unit_path` that stay where they are, and why.
+KEPT_WHEN_HAMLET_MOVES: dict[str, str] = {
+    # What happened, where it happened: the trail is never rewritten.
+    "core.AuditEvent": "history",
+    # Placed at the issuing authority, which does not move; issued decisions never change.
+    "recognition.Decision": "issued by an authority",
+    "recognition.CertificateBatch": "follows its decision",
+    # Derived: brought in step through `hoctap.targets.rollups` and `.registry_counts`.
+    "targets.TitleCount": "roll-up of the assessments",
+    "targets.RegistryCount": "roll-up of the registry",
+}
+
+# Assessments in the hands of the old province's reviewers and authorities.
+_UNDER_APPRAISAL = ("submitted", "reviewed", "appraised", "proposed")
+# Assessments still in the subject's hands (`hoctap.assessments.services.EDITABLE_STATES`).
+_EDITABLE = ("registered", "returned")
+
+
+def _moved_prefix(old_path: str, new_path: str) -> Concat:
+    """`unit_path` with its leading `old_path` replaced by `new_path`, in SQL."""
+    return Concat(
+        Value(new_path),
+        Substr("unit_path", len(old_path) + 1),
+        output_field=models.CharField(),
+    )
+
+
+def _check_household_codes(hamlet: AdminUnit, old_path: str, commune: AdminUnit) -> None:
+    """Household codes are unique per commune: the hamlet's must be free in the new one."""
+    from hoctap.registry.models import Household
+
+    clashes = sorted(
+        Household.objects.filter(
+            commune=commune,
+            code__in=Household.objects.filter(unit_path__startswith=old_path).values("code"),
+        ).values_list("code", flat=True)[:6]
+    )
+    if clashes:
+        shown = ", ".join(clashes[:5]) + (", …" if len(clashes) > 5 else "")
+        raise BusinessError(
+            _(
+                "%(commune)s already has households with the same codes as households of"
+                " %(hamlet)s: %(codes)s. Change these codes before moving the hamlet."
+            )
+            % {"commune": commune.name, "hamlet": hamlet.name, "codes": shown},
+            code="household_code_taken",
+        )
+
+
+def _check_learning_centre(hamlet: AdminUnit, old_path: str, commune: AdminUnit) -> None:
+    """A commune has one learning centre: one placed in the hamlet cannot join another's."""
+    from hoctap.registry.models import LearningCentre
+
+    if (
+        LearningCentre.objects.filter(unit_path__startswith=old_path).exists()
+        and LearningCentre.objects.filter(commune=commune).exists()
+    ):
+        raise BusinessError(
+            _(
+                "%(hamlet)s holds a community learning centre and %(commune)s already has one;"
+                " a commune has only one."
+            )
+            % {"hamlet": hamlet.name, "commune": commune.name},
+            code="learning_centre_taken",
+        )
+
+
+def _check_province_change(hamlet: AdminUnit, states: Counter[str]) -> None:
+    under_appraisal = sum(n for state, n in states.items() if state in _UNDER_APPRAISAL)
+    if under_appraisal:
+        raise BusinessError(
+            _(
+                "%(hamlet)s has %(count)d assessments under review or awaiting a decision."
+                " Criteria and workflow differ between provinces: return them or decide on"
+                " them before moving the hamlet to another province."
+            )
+            % {"hamlet": hamlet.name, "count": under_appraisal},
+            code="assessments_under_appraisal",
+        )
+
+
+def _repin_criteria(path: str, commune: AdminUnit) -> int:
+    """Open assessments moved to another province follow that province's criteria sets (the
+    ones in force on 1 January of their year), as a new registration there would."""
+    from hoctap.assessments.models import Assessment
+    from hoctap.criteria.selectors import criteria_set_for
+
+    editable = Assessment.objects.filter(unit_path__startswith=path, state__in=_EDITABLE)
+    changed = 0
+    pairs = editable.order_by().values_list("criteria_code", "year").distinct()
+    for code, year in pairs:
+        version = criteria_set_for(code, commune, datetime.date(year, 1, 1)).version
+        changed += (
+            editable.filter(criteria_code=code, year=year)
+            .exclude(criteria_version=version)
+            .update(criteria_version=version)
+        )
+    return changed
+
+
+def _move_rows(old_path: str, new_path: str, commune: AdminUnit) -> dict[str, int]:
+    """Move every row placed under `old_path` to `new_path` (and the new commune): one UPDATE
+    per model, whatever the number of rows. Returns the rows moved per model."""
+    stamp = timezone.now()
+    moved: dict[str, int] = {}
+    for label, has_commune in MOVED_WITH_HAMLET:
+        model = apps.get_model(label)
+        values: dict[str, Any] = {"unit_path": _moved_prefix(old_path, new_path)}
+        if has_commune:
+            values["commune"] = commune
+        if any(field.name == "updated_at" for field in model._meta.concrete_fields):
+            values["updated_at"] = stamp
+        moved[model._meta.model_name or label] = model._default_manager.filter(
+            unit_path__startswith=old_path
+        ).update(**values)
+    return moved
 
 
 @transaction.atomic
 def unit_reparent(*, actor: Any, unit: AdminUnit, parent: AdminUnit) -> AdminUnit:
-    """Move a hamlet under another commune, refusing cycles and wrong levels."""
-    unit = AdminUnit.objects.select_for_update().get(pk=unit.pk)
+    """Move a hamlet under another commune, with everything placed in it.
+
+    What moves, in this transaction, by set-based UPDATEs: the hamlet's path, and every row
+    placed under it (`MOVED_WITH_HAMLET`: households, people, clans, organisations, declared
+    statistics, imports, assessments, certificates and targets) gets the new path prefix
+    and, where it names one, the new commune. So scope follows the hamlet: the new commune's
+    officials see and act on its people and files, the old commune's no longer do, and the
+    roll-ups count the hamlet's assessments (past years included) and its registry under the
+    new commune (DOMAIN §3: old results live on under today's units). Open assessments go on
+    in the new commune, which appraises, proposes and recognises what the old one had not
+    finished.
+
+    What stays (`KEPT_WHEN_HAMLET_MOVES`): issued decisions (immutable, placed at the
+    authority that issued them); what a certificate shows (holder_place and hamlet_name are
+    a copy of what was printed, and the signed QR payload holds nothing else), so
+    certificates keep verifying; the audit trail; the communes' declared statistics, which
+    their officials declare again with a source.
+
+    Refused, with nothing changed: cycles, a unit other than a hamlet or a parent other than
+    a commune, a retired hamlet or commune, a live hamlet of the same name in the new
+    commune, household codes already used there (unique per commune), a learning centre
+    where the new commune has one, and a move to another province while any of the hamlet's
+    assessments is submitted, reviewed, appraised or proposed: criteria sets and workflow
+    rules are chosen per province, so a dossier judged under one province's cannot finish
+    under another's (return it or decide on it first). Registered and returned ones move and
+    follow the new province's criteria set from then on (`criteria_version` says which).
+    """
+    from hoctap.assessments.models import Assessment
+    from hoctap.targets import registry_counts, rollups
+
+    # FOR NO KEY UPDATE, here and on the commune: it serialises with every other change to
+    # these units, yet lets a concurrent workflow step insert roll-up rows that reference them
+    # (a foreign-key check takes KEY SHARE), which would otherwise deadlock with the locks below.
+    unit = AdminUnit.objects.select_for_update(no_key=True).get(pk=unit.pk)
     if parent.path.startswith(unit.path):
         raise BusinessError(
             _("A unit cannot be placed under itself or one of its own units."), code="cycle"
@@ -269,26 +450,96 @@ def unit_reparent(*, actor: Any, unit: AdminUnit, parent: AdminUnit) -> AdminUni
             _("Hamlets can only be created under a commune, ward or special zone."),
             code="parent_not_commune",
         )
+    if not parent.is_current:
+        raise BusinessError(
+            _("%(commune)s no longer exists since the 2025 reform; add hamlets to the new commune.")
+            % {"commune": parent.name},
+            code="parent_retired",
+        )
     old_parent = unit.parent
     for commune in (old_parent, parent):
         if commune is None or not can_manage_hamlets(actor, commune):
             raise NotPermitted(
                 _("You may not manage the hamlets of this commune."), code="forbidden"
             )
+    assert old_parent is not None
+    if parent.pk == old_parent.pk:
+        return unit
+    if not unit.is_current:
+        raise ConflictError(
+            _("“%(name)s” was retired on %(date)s and can no longer be changed.")
+            % {
+                "name": unit.name,
+                "date": unit.valid_to.strftime("%d/%m/%Y") if unit.valid_to else "",
+            },
+            code="retired",
+        )
+    # Serialised with hamlet creation in the commune (hamlet_create locks it too).
+    parent = AdminUnit.objects.select_for_update(no_key=True).get(pk=parent.pk)
     _check_name_free(parent, unit.name, exclude=unit)
     old_path = unit.path
+    new_path = path_for(unit.pk, parent)
+
+    # Where the hamlet's assessments count now. Locking them first means no workflow step
+    # can move one between this count and the UPDATE below; a step waiting for the lock then
+    # reads the new path and counts there.
+    placed: Counter[rollups.Key] = Counter(
+        Assessment.objects.select_for_update()
+        .filter(unit_path__startswith=old_path)
+        .order_by()
+        .values_list(*rollups.KEY_FIELDS)
+    )
+    other_province = old_parent.path[:PATH_STEP] != parent.path[:PATH_STEP]
+    if other_province:
+        states: Counter[str] = Counter()
+        for key, count in placed.items():
+            states[key[3]] += count  # (unit path, title, year, state, …)
+        _check_province_change(unit, states)
+    _check_household_codes(unit, old_path, parent)
+    _check_learning_centre(unit, old_path, parent)
+
+    try:
+        with transaction.atomic():
+            moved = _move_rows(old_path, new_path, parent)
+    except IntegrityError as error:
+        # A household code or a centre added in the new commune since the checks above.
+        raise ConflictError(
+            _("%(commune)s changed while the hamlet was being moved. Try again.")
+            % {"commune": parent.name},
+            code="changed",
+        ) from error
+    if other_province:
+        moved["criteria_version"] = _repin_criteria(new_path, parent)
+
+    # Taken off the old units while the old path still names the hamlet (the roll-up resolves
+    # a path to its unit), then added to the new ones: `rollups.differences()` stays empty.
+    rollups.apply_deltas({key: -count for key, count in placed.items()})
     unit.parent = parent
-    unit.path = path_for(unit.pk, parent)
-    unit.save(update_fields=["parent", "path", "updated_at"])
+    unit.path = new_path
+    try:
+        with transaction.atomic():
+            unit.save(update_fields=["parent", "path", "updated_at"])
+    except IntegrityError as error:
+        raise ConflictError(
+            _("%(commune)s already has a hamlet named “%(name)s”.")
+            % {"commune": parent.name, "name": unit.name},
+            code="duplicate_name",
+        ) from error
+    rollups.apply_deltas(
+        {(new_path + key[0][len(old_path) :], *key[1:]): count for key, count in placed.items()}
+    )
+    # The registry's counts: both communes recounted, the hamlet's rows at its old path dropped.
+    registry_counts.refresh_communes([old_parent, parent])
     audit_event_record(
         actor=actor,
         action="unit.reparent",
         obj=unit,
         unit_path=unit.path,
         data={
-            "from": old_parent.key if old_parent else None,
+            "from": old_parent.key,
             "to": parent.key,
             "old_path": old_path,
+            "moved": moved,
         },
     )
     return unit

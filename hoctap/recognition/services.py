@@ -417,9 +417,16 @@ def certificates_revoke(
         raise BusinessError(_("Choose at least one certificate to revoke."), code="empty")
     if not draft.reason.strip():
         raise BusinessError(_("Give the reason for the revocation."), code="reason")
-    visible = Certificate.objects.visible_to(actor).filter(pk__in=ids).values_list("pk", flat=True)
+    visible = set(
+        Certificate.objects.visible_to(actor).filter(pk__in=ids).values_list("pk", flat=True)
+    )
+    # The issuing authority keeps the power to revoke what it issued even after the holder's
+    # hamlet moved to another commune (the authority is checked below like any other).
+    visible |= set(
+        Certificate.objects.filter(pk__in=ids, authority=authority).values_list("pk", flat=True)
+    )
     locked = list(
-        Certificate.objects.select_for_update().filter(pk__in=list(visible)).order_by("pk")
+        Certificate.objects.select_for_update().filter(pk__in=sorted(visible)).order_by("pk")
     )
     refusals: dict[int, str] = {}
     for missing in set(ids) - {certificate.pk for certificate in locked}:
