@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("assessments/", include("hoctap.assessments.urls")),
     path("criteria/", include("hoctap.criteria.urls")),
     path("recognition/", include("hoctap.recognition.urls")),
+    path("dashboard/", include("hoctap.targets.urls")),
     # Public, no sign-in: /verify/… (printed in every certificate's QR code), /recognised/….
     path("", include("hoctap.recognition.public_urls")),
     path("api/v1/", api.urls),

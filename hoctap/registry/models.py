@@ -304,6 +304,22 @@ class StatisticKind(models.TextChoices):
     OFFICIALS = "officials", _("Officials and staff of learning units")
     ASSOCIATION_STAFF = "association_staff", _("Commune association staff")
     CENTRES = "centres", _("Community learning centres")
+    # Numerators of the indicators no title counts (hoctap.targets.indicators). The registry
+    # counts the two about centres from their flags; the others only a unit can declare.
+    CENTRES_USING_IT = "centres_using_it", _("Community learning centres using IT")
+    CENTRES_ASSOCIATION_MANAGED = (
+        "centres_association_managed",
+        _("Learning centres whose management includes the association chair or vice-chair"),
+    )
+    ASSOCIATION_STAFF_TRAINED_IT = (
+        "association_staff_trained_it",
+        _("Commune association staff active in the centre and trained in IT"),
+    )
+    DIGITAL_CITIZENS = "digital_citizens", _("Learning citizens with digital skills")
+    DIGITAL_PROFICIENT_CITIZENS = (
+        "digital_proficient_citizens",
+        _("Learning citizens proficient in digital skills"),
+    )
 
 
 class DeclaredStatistic(TimeStampedModel):

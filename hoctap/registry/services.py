@@ -30,6 +30,7 @@ from hoctap.registry.models import (
     Person,
 )
 from hoctap.registry.permissions import can_edit, can_edit_at, can_import_into
+from hoctap.targets import registry_counts
 
 T = TypeVar("T")
 SAVE_BATCH = 2000
@@ -93,6 +94,7 @@ def household_create(
             _("This household code already exists in the commune."), code="duplicate"
         ) from error
     audit_event_record(actor=actor, action="household.create", obj=household, unit_path=unit_path)
+    registry_counts.refresh_communes([commune], kinds=registry_counts.HOUSEHOLD_KINDS)
     return household
 
 
@@ -143,6 +145,9 @@ def household_update(
         obj=household,
         unit_path=unit_path,
         data={"before": before},
+    )
+    registry_counts.refresh_communes(
+        [household.commune_id], kinds=registry_counts.HOUSEHOLD_AND_PEOPLE_KINDS
     )
     return household
 
@@ -218,6 +223,7 @@ def person_create(
     if household is not None and person.relation == "head" and household.head_id is None:
         Household.objects.filter(pk=household.pk).update(head=person)
     audit_event_record(actor=actor, action="person.create", obj=person, unit_path=unit_path)
+    registry_counts.refresh_communes([commune], kinds=registry_counts.PEOPLE_KINDS)
     return person
 
 
@@ -254,6 +260,7 @@ def person_update(*, actor: Any, person: Person, version: int | None, **fields: 
         unit_path=person.unit_path,
         data={"before": changed},
     )
+    registry_counts.refresh_communes([person.commune_id], kinds=registry_counts.PEOPLE_KINDS)
     return person
 
 
@@ -628,6 +635,7 @@ def _save_rows(job: ImportJob, rows: list[importing.PersonRow]) -> dict[str, int
         unit_path=job.unit_path,
         data={"households": len(households), "people": saved_people},
     )
+    registry_counts.refresh_communes([commune], kinds=registry_counts.HOUSEHOLD_AND_PEOPLE_KINDS)
     return {"saved_households": len(households), "saved_people": saved_people}
 
 
@@ -651,11 +659,13 @@ def organisation_save(
     unit_path = _place(commune, None)
     if not can_edit_at(actor, commune):
         raise NotPermitted(_("You may not add organisations here."), code="forbidden")
+    moved_from = None
     if organisation is None:
         organisation = Organisation(commune=commune)
         action = "organisation.create"
     else:
         organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        moved_from = organisation.commune_id  # counted again below if the organisation moves
         if not can_edit(actor, organisation):
             raise NotPermitted(_("You may not change this organisation."), code="forbidden")
         _check_version(organisation, version)
@@ -675,6 +685,9 @@ def organisation_save(
     organisation.full_clean(validate_unique=False, validate_constraints=False)
     organisation.save()
     audit_event_record(actor=actor, action=action, obj=organisation, unit_path=unit_path)
+    registry_counts.refresh_communes(
+        [commune, moved_from], kinds=registry_counts.ORGANISATION_KINDS
+    )
     return organisation
 
 
@@ -695,11 +708,13 @@ def clan_save(
     unit_path = _place(commune, None)
     if not can_edit_at(actor, commune):
         raise NotPermitted(_("You may not add clans here."), code="forbidden")
+    moved_from = None
     if clan is None:
         clan = Clan(commune=commune)
         action = "clan.create"
     else:
         clan = Clan.objects.select_for_update().get(pk=clan.pk)
+        moved_from = clan.commune_id  # counted again below if the clan moves
         if not can_edit(actor, clan):
             raise NotPermitted(_("You may not change this clan."), code="forbidden")
         _check_version(clan, version)
@@ -720,6 +735,7 @@ def clan_save(
     if households is not None:
         clan.households.set(households)
     audit_event_record(actor=actor, action=action, obj=clan, unit_path=unit_path)
+    registry_counts.refresh_communes([commune, moved_from], kinds=registry_counts.CLAN_KINDS)
     return clan
 
 
@@ -767,6 +783,7 @@ def learning_centre_save(
             code="centre_exists",
         ) from error
     audit_event_record(actor=actor, action=action, obj=centre, unit_path=unit_path)
+    registry_counts.refresh_communes([commune], kinds=registry_counts.CENTRE_KINDS)
     return centre
 
 

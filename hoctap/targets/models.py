@@ -1,20 +1,29 @@
 """Targets and the figures they are measured against.
 
-`TitleCount` is the roll-up every dashboard reads: how many assessments of a title and year
-are in each state (and level reached) in a unit's area. It is kept up to date by
-`hoctap.targets.rollups` in the transaction of every registration, transition, decision and
-revocation, so a dashboard reads a number of rows set by the number of units it shows, never by
-the number of people or assessments below them.
+`Target` is a percentage an indicator should reach by 2025 or 2030, national or local.
+`RegistryCount` holds what the registry counts per unit (households, clans, …): the
+denominators used when a unit declared none. `TitleCount` is the roll-up every dashboard
+reads: how many assessments of a title and year are in each state (and level reached, and
+target group) in a unit's area. Both counts are kept up to date in the transaction of every
+write that changes them (`hoctap.targets.rollups`, `hoctap.targets.registry_counts`), so a
+dashboard reads a number of rows set by the number of units it shows, never by the number of
+people or assessments below them.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hoctap.adminunits.models import AdminUnit
 from hoctap.assessments.models import State, Title
+from hoctap.core.models import TimeStampedModel
+from hoctap.registry.models import StatisticKind
 
 # `unit_level` of the row that counts the whole country (it has no unit).
 COUNTRY_LEVEL = 0
@@ -47,6 +56,9 @@ class TitleCount(models.Model):
     state = models.CharField(_("state"), max_length=16, choices=State.choices)
     # The level the assessment reached ("" when none, or before it is scored).
     level = models.CharField(_("level reached"), max_length=16, blank=True)
+    # The learning citizen's target group (`Assessment.variant`; "" for the other titles), so
+    # the workers and officials who are learning citizens can be counted.
+    variant = models.CharField(_("target group"), max_length=32, blank=True, default="")
     # Not constrained to be ≥ 0: only rows written around the services (test factories, a
     # benchmark loader) can drive it below zero, and refusing a citizen's transition because
     # a summary drifted would be worse than the drift, which `rebuild-rollups --check` reports
@@ -54,7 +66,7 @@ class TitleCount(models.Model):
     count = models.IntegerField(_("count"), default=0)
 
     class Meta:
-        ordering = ["unit_path", "year", "title", "state", "level"]
+        ordering = ["unit_path", "year", "title", "state", "level", "variant"]
         verbose_name = _("title count")
         verbose_name_plural = _("title counts")
         constraints = [
@@ -62,7 +74,7 @@ class TitleCount(models.Model):
             # so the country row (no unit, path "") needs no second, partial index and every
             # change is one INSERT … ON CONFLICT over rows in one fixed order.
             models.UniqueConstraint(
-                fields=["unit_path", "year", "title", "state", "level"],
+                fields=["unit_path", "year", "title", "state", "level", "variant"],
                 name="titlecount_unique",
             ),
             models.CheckConstraint(
@@ -79,4 +91,111 @@ class TitleCount(models.Model):
 
     def __str__(self) -> str:
         where = self.unit_path or "-"
-        return f"{where} {self.title} {self.year} {self.state} {self.level}: {self.count}"
+        variant = f" {self.variant}" if self.variant else ""
+        return f"{where} {self.title}{variant} {self.year} {self.state} {self.level}: {self.count}"
+
+
+class RegistryCount(models.Model):
+    """What the registry holds in a unit's area (the country's), by what is counted: the
+    denominators an indicator uses when the unit declared none. Derived data kept by
+    `hoctap.targets.registry_counts` at every registry write, rebuilt by `rebuild-rollups`.
+
+    The registry has no history: these are the counts as of now, whatever the year shown.
+    """
+
+    # Null for the country row; the same shape and keys as TitleCount.
+    unit = models.ForeignKey(
+        AdminUnit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    unit_path = models.CharField(_("unit path"), max_length=64, blank=True)
+    parent_path = models.CharField(_("parent path"), max_length=64, blank=True)
+    unit_level = models.PositiveSmallIntegerField(_("unit level"))
+    kind = models.CharField(_("what is counted"), max_length=32, choices=StatisticKind.choices)
+    count = models.IntegerField(_("count"), default=0)
+
+    class Meta:
+        ordering = ["unit_path", "kind"]
+        verbose_name = _("registry count")
+        verbose_name_plural = _("registry counts")
+        constraints = [
+            models.UniqueConstraint(fields=["unit_path", "kind"], name="registrycount_unique"),
+            models.CheckConstraint(
+                condition=Q(unit__isnull=True, unit_path="", unit_level=COUNTRY_LEVEL)
+                | Q(unit__isnull=False, unit_level__gt=COUNTRY_LEVEL),
+                name="registrycount_country_has_no_unit",
+            ),
+        ]
+        indexes = [models.Index(fields=["parent_path"], name="registrycount_children")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_path or '-'} {self.kind}: {self.count}"
+
+
+# The years the programmes set targets for (QĐ 387/QĐ-TTg, QĐ 677/QĐ-TTg, QĐ 1373/QĐ-TTg).
+TARGET_YEARS = (2025, 2030)
+
+
+class Target(TimeStampedModel):
+    """The percentage an indicator should reach by a target year: national (no unit) from the
+    Prime Minister's decisions, or set by a province or commune for its area, where it
+    overrides the level above (commune → province → national)."""
+
+    # A code of `hoctap.targets.indicators.INDICATORS`; checked by the services, not by
+    # choices, so adding an indicator needs no migration.
+    indicator = models.CharField(_("indicator"), max_length=64)
+    unit = models.ForeignKey(
+        AdminUnit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The unit's path ("" for a national target), for scoping like every placed row.
+    unit_path = models.CharField(_("unit path"), max_length=64, blank=True, editable=False)
+    year = models.PositiveSmallIntegerField(
+        _("target year"), choices=[(year, str(year)) for year in TARGET_YEARS]
+    )
+    value = models.DecimalField(
+        _("target (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    source = models.CharField(_("source"), max_length=255)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("set by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["indicator", "unit_path", "year"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "unit", "year"], name="target_one_per_indicator_unit_year"
+            ),
+            # NULL units are distinct in a plain unique index: national targets get their own.
+            models.UniqueConstraint(
+                fields=["indicator", "year"],
+                condition=Q(unit__isnull=True),
+                name="target_one_national_per_indicator_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0) & Q(value__lte=100), name="target_value_0_to_100"
+            ),
+            models.CheckConstraint(condition=Q(year__in=TARGET_YEARS), name="target_year_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.unit_path or '-'} {self.year}: {self.value}%"

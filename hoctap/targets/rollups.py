@@ -5,8 +5,8 @@ once in every unit above it (the prefixes of that path, `PATH_STEP` digits per l
 pre-2025 commune also counts in its district) and once in the country row. The services call
 the hooks below in the transaction that moves the assessment; each call is one
 `INSERT … ON CONFLICT DO UPDATE SET count = count + excluded.count` over at most a handful of
-rows per (title, year, state, level), so the figures are right the moment the transaction commits
-and a dashboard never has to count assessments.
+rows per (title, year, state, level, variant), so the figures are right the moment the
+transaction commits and a dashboard never has to count assessments.
 
 Concurrency: the increment happens in the database, so two transactions moving assessments of
 the same commune at once both add up (the second waits for the first's row lock, then adds to
@@ -39,12 +39,16 @@ from hoctap.targets.models import COUNTRY_LEVEL, TitleCount
 
 logger = logging.getLogger(__name__)
 
-# (unit path, title, year, state, level): where an assessment stands, as far as counts go.
-# The same shape names a TitleCount row, with the path of the unit counted ("" for the country).
-Key = tuple[str, str, int, str, str]
+# (unit path, title, year, state, level, variant): where an assessment stands, as far as counts
+# go. The same shape names a TitleCount row, with the path of the unit counted ("" for the
+# country). The variant is the learning citizen's target group ("" for the other titles): the
+# indicators count workers and officials who are learning citizens (`hoctap.targets.indicators`).
+Key = tuple[str, str, int, str, str, str]
 Deltas = Mapping[Key, int]
+# The Assessment fields a Key is made of, in order: `values_list(*KEY_FIELDS)` gives Keys.
+KEY_FIELDS = ("unit_path", "title", "year", "state", "level", "variant")
 
-# Rows per statement: 9 parameters each stays far below SQLite's and PostgreSQL's limits.
+# Rows per statement: 10 parameters each stays far below SQLite's and PostgreSQL's limits.
 _CHUNK = 1000
 
 _P = ParamSpec("_P")
@@ -65,6 +69,7 @@ def key_of(assessment: Assessment, state: str | None = None) -> Key:
         assessment.year,
         state if state is not None else assessment.state,
         assessment.level,
+        assessment.variant,
     )
 
 
@@ -143,11 +148,15 @@ def counted_paths(path: str) -> list[str]:
 def _spread(deltas: Deltas) -> dict[Key, int]:
     """The deltas at the assessments' own units, added to every unit above and the country."""
     spread: dict[Key, int] = defaultdict(int)
-    for (path, title, year, state, level), delta in deltas.items():
+    for key, delta in deltas.items():
         if not delta:
             continue
+        if len(key) != len(KEY_FIELDS):
+            # A key built by hand with the fields of before would count in the wrong row.
+            raise ValueError(f"a roll-up key has the fields {KEY_FIELDS}, not {key!r}")
+        path, title, year, state, level, variant = key
         for counted in counted_paths(path):
-            spread[(counted, title, year, state, level)] += delta
+            spread[(counted, title, year, state, level, variant)] += delta
     return {key: delta for key, delta in spread.items() if delta}
 
 
@@ -164,9 +173,11 @@ def _rows(counts: Mapping[Key, int], units: Mapping[str, tuple[int, int]]) -> li
     rows: list[tuple[Any, ...]] = []
     missing: set[str] = set()
     for key in sorted(counts, key=_order):
-        path, title, year, state, level = key
+        path, title, year, state, level, variant = key
         if not path:
-            rows.append((None, "", "", COUNTRY_LEVEL, title, year, state, level, counts[key]))
+            rows.append(
+                (None, "", "", COUNTRY_LEVEL, title, year, state, level, variant, counts[key])
+            )
             continue
         unit = units.get(path)
         if unit is None:
@@ -174,16 +185,18 @@ def _rows(counts: Mapping[Key, int], units: Mapping[str, tuple[int, int]]) -> li
             missing.add(path)
             continue
         parent_path = path[: len(path) - PATH_STEP]
-        rows.append((unit[0], path, parent_path, unit[1], title, year, state, level, counts[key]))
+        rows.append(
+            (unit[0], path, parent_path, unit[1], title, year, state, level, variant, counts[key])
+        )
     if missing:
         logger.warning("Assessments counted under unit paths no unit has: %s", sorted(missing))
     return rows
 
 
 def _order(key: Key) -> tuple[Any, ...]:
-    # The unique constraint's column order: (unit_path, year, title, state, level).
-    path, title, year, state, level = key
-    return (path, year, title, state, level)
+    # The unique constraint's column order: (unit_path, year, title, state, level, variant).
+    path, title, year, state, level, variant = key
+    return (path, year, title, state, level, variant)
 
 
 _COLUMNS = (
@@ -195,9 +208,10 @@ _COLUMNS = (
     "year",
     "state",
     "level",
+    "variant",
     "count",
 )
-_CONFLICT = ("unit_path", "year", "title", "state", "level")
+_CONFLICT = ("unit_path", "year", "title", "state", "level", "variant")
 
 
 def _column(name: str) -> str:
@@ -241,13 +255,9 @@ def apply_deltas(deltas: Deltas) -> None:
 def counts_expected() -> dict[Key, int]:
     """The counts worked out from the assessments this moment (no zero rows)."""
     grouped: dict[Key, int] = defaultdict(int)
-    rows = (
-        Assessment.objects.order_by()
-        .values_list("unit_path", "title", "year", "state", "level")
-        .annotate(number=Count("pk"))
-    )
-    for path, title, year, state, level, number in rows:
-        grouped[(path, title, year, state, level)] += number
+    rows = Assessment.objects.order_by().values_list(*KEY_FIELDS).annotate(number=Count("pk"))
+    for path, title, year, state, level, variant, number in rows:
+        grouped[(path, title, year, state, level, variant)] += number
     spread = _spread(grouped)
     known = _units_by_path(None)
     return {key: count for key, count in spread.items() if not key[0] or key[0] in known}
@@ -255,10 +265,11 @@ def counts_expected() -> dict[Key, int]:
 
 def counts_kept() -> dict[Key, int]:
     """The counts the table holds (no zero rows)."""
-    rows = TitleCount.objects.exclude(count=0).values_list(
-        "unit_path", "title", "year", "state", "level", "count"
-    )
-    return {(path, title, year, state, level): n for path, title, year, state, level, n in rows}
+    rows = TitleCount.objects.exclude(count=0).values_list(*KEY_FIELDS, "count")
+    return {
+        (path, title, year, state, level, variant): n
+        for path, title, year, state, level, variant, n in rows
+    }
 
 
 def differences() -> dict[Key, tuple[int, int]]:
@@ -296,29 +307,46 @@ def rebuild() -> int:
 
 @dataclasses.dataclass(frozen=True)
 class UnitCounts:
-    """One unit's (or the country's) counts in a year: (title, state, level) -> count."""
+    """One unit's (or the country's) counts in a year: (title, state, level, variant) -> count."""
 
     unit: AdminUnit | None
-    counts: Mapping[tuple[str, str, str], int]
+    detail: Mapping[tuple[str, str, str, str], int]
+
+    @property
+    def counts(self) -> dict[tuple[str, str, str], int]:
+        """The counts by (title, state, level), every target group together."""
+        summed: dict[tuple[str, str, str], int] = defaultdict(int)
+        for (title, state, level, _variant), count in self.detail.items():
+            summed[(title, state, level)] += count
+        return dict(summed)
 
     def total(
-        self, title: str, states: Iterable[str] | None = None, level: str | None = None
+        self,
+        title: str,
+        states: Iterable[str] | None = None,
+        level: str | None = None,
+        variants: Iterable[str] | None = None,
     ) -> int:
-        """Assessments of the title (in these states, at this level when given)."""
+        """Assessments of the title (in these states, at this level, of these target groups
+        when given)."""
         wanted = None if states is None else set(states)
+        groups = None if variants is None else set(variants)
         return sum(
             count
-            for (row_title, state, row_level), count in self.counts.items()
+            for (row_title, state, row_level, variant), count in self.detail.items()
             if row_title == title
             and (wanted is None or state in wanted)
             and (level is None or row_level == level)
+            and (groups is None or variant in groups)
         )
 
 
-def _counts_by_unit(rows: Iterable[tuple[Any, ...]]) -> dict[Any, dict[tuple[str, str, str], int]]:
-    by_unit: dict[Any, dict[tuple[str, str, str], int]] = defaultdict(dict)
-    for unit_id, title, state, level, count in rows:
-        by_unit[unit_id][(title, state, level)] = count
+def _counts_by_unit(
+    rows: Iterable[tuple[Any, ...]],
+) -> dict[Any, dict[tuple[str, str, str, str], int]]:
+    by_unit: dict[Any, dict[tuple[str, str, str, str], int]] = defaultdict(dict)
+    for unit_id, title, state, level, variant, count in rows:
+        by_unit[unit_id][(title, state, level, variant)] = count
     return by_unit
 
 
@@ -327,10 +355,10 @@ def unit_counts(unit: AdminUnit | None, year: int) -> UnitCounts:
     rows = (
         TitleCount.objects.filter(unit_path=unit.path if unit is not None else "", year=year)
         .exclude(count=0)
-        .values_list("unit_id", "title", "state", "level", "count")
+        .values_list("unit_id", "title", "state", "level", "variant", "count")
     )
     by_unit = _counts_by_unit(rows)
-    return UnitCounts(unit=unit, counts=by_unit.get(unit.pk if unit is not None else None, {}))
+    return UnitCounts(unit=unit, detail=by_unit.get(unit.pk if unit is not None else None, {}))
 
 
 def children_counts(parent: AdminUnit | None, year: int) -> list[UnitCounts]:
@@ -347,7 +375,7 @@ def children_counts(parent: AdminUnit | None, year: int) -> list[UnitCounts]:
             unit_level__gt=COUNTRY_LEVEL,
         )
         .exclude(count=0)
-        .values_list("unit_id", "title", "state", "level", "count")
+        .values_list("unit_id", "title", "state", "level", "variant", "count")
     )
     by_unit = _counts_by_unit(rows)
     below = Q(parent=parent) if parent is not None else Q(parent__isnull=True)
@@ -355,4 +383,4 @@ def children_counts(parent: AdminUnit | None, year: int) -> list[UnitCounts]:
         Q(valid_to__isnull=True) | Q(valid_to__year__gte=year)
     )
     children = AdminUnit.objects.filter(below).filter(in_force | Q(pk__in=list(by_unit)))
-    return [UnitCounts(unit=unit, counts=by_unit.get(unit.pk, {})) for unit in children]
+    return [UnitCounts(unit=unit, detail=by_unit.get(unit.pk, {})) for unit in children]

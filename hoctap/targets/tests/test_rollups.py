@@ -21,13 +21,14 @@ from hoctap.accounts.tests.factories import UserFactory
 from hoctap.adminunits.models import Kind, Level
 from hoctap.adminunits.tests import factories as units
 from hoctap.assessments import services
-from hoctap.assessments.models import Assessment, State
+from hoctap.assessments.models import Assessment, State, Title
 from hoctap.assessments.tests.factories import YEAR, answers_for, make_assessment
 from hoctap.conftest import People, Tree
 from hoctap.recognition import services as recognition
 from hoctap.recognition.tests.factories import draft
-from hoctap.registry.tests.factories import HouseholdFactory
-from hoctap.targets import rollups
+from hoctap.registry.models import TargetGroup
+from hoctap.registry.tests.factories import HouseholdFactory, PersonFactory
+from hoctap.targets import registry_counts, rollups
 from hoctap.targets.models import TitleCount
 from hoctap.targets.tests.factories import (
     COMMUNITY,
@@ -322,7 +323,7 @@ def test_a_pre_2025_commune_counts_in_its_district_and_old_province(db: Any) -> 
         name="Xã Ba Trại", parent=district, valid_from=None, valid_to=datetime.date(2025, 6, 30)
     )
     hamlet = units.hamlet(old_commune, "Thôn 1")  # fmt: skip
-    rollups.apply_deltas({(hamlet.path, FAMILY, 2022, State.RECOGNISED, ""): 2})
+    rollups.apply_deltas({(hamlet.path, FAMILY, 2022, State.RECOGNISED, "", ""): 2})
     rows = dict(TitleCount.objects.values_list("unit_path", "unit_level"))
     assert rows == {
         "": 0,
@@ -341,7 +342,7 @@ def test_a_path_no_unit_has_is_left_out_and_logged(
 ) -> None:
     stray = tree.commune.path + "9" * 10
     with caplog.at_level(logging.WARNING, logger="hoctap.targets.rollups"):
-        rollups.apply_deltas({(stray, FAMILY, YEAR, State.REGISTERED, ""): 1})
+        rollups.apply_deltas({(stray, FAMILY, YEAR, State.REGISTERED, "", ""): 1})
     assert set(TitleCount.objects.values_list("unit_path", flat=True)) == {
         "",
         tree.province.path,
@@ -359,7 +360,7 @@ def test_a_count_back_to_zero_keeps_its_row_but_is_not_read(tree: Tree, people: 
 
 
 def test_deltas_that_cancel_out_write_nothing(tree: Tree) -> None:
-    key = (tree.hamlet.path, FAMILY, YEAR, State.REGISTERED, "")
+    key = (tree.hamlet.path, FAMILY, YEAR, State.REGISTERED, "", "")
     with CaptureQueriesContext(connection) as captured:
         rollups.assessments_changed([(None, key), (key, None)])
         rollups.assessment_changed(key, key)
@@ -391,6 +392,7 @@ def test_rebuild_repairs_rows_written_around_the_services(tree: Tree, people: Pe
 
 def test_the_command_checks_and_rebuilds(tree: Tree, people: People) -> None:
     registered_family(people.collector, tree.hamlet)
+    registry_counts.rebuild()  # the factory's household was written around the services
     call_command("rebuild_rollups", "--check", stdout=io.StringIO())
 
     make_assessment(household=HouseholdFactory(hamlet=tree.hamlet))
@@ -419,6 +421,43 @@ def test_the_migration_counts_the_assessments_that_existed_before(
     assert rollups.rebuild() == TitleCount.objects.count()  # the same rows, unit ids and all
 
 
+def test_the_variant_migration_recounts_learning_citizens_by_target_group(
+    tree: Tree, people: People
+) -> None:
+    # given learning citizens of two target groups and a family, and rows counted without
+    # the target group (as the table held them before the variant joined the key)
+    for group in (TargetGroup.WORKER, TargetGroup.WORKER, TargetGroup.OFFICIAL):
+        services.assessment_register(
+            actor=people.collector,
+            title=Title.LEARNING_CITIZEN,
+            year=YEAR,
+            subject=PersonFactory.create(hamlet=tree.hamlet, target_group=group),
+        )
+    registered_family(people.collector, tree.hamlet)
+    expected = rollups.counts_expected()
+    TitleCount.objects.all().delete()
+    before = importlib.import_module("hoctap.targets.migrations.0002_fill_from_assessments")
+    before.fill(global_apps, None)
+    assert set(TitleCount.objects.values_list("variant", flat=True)) == {""}
+
+    # when the migration's step runs
+    migration = importlib.import_module("hoctap.targets.migrations.0003_titlecount_variant")
+    migration.refill(global_apps, None)
+
+    # then each group has its own rows again
+    assert rollups.counts_kept() == expected
+    commune = rollups.unit_counts(tree.commune, YEAR)
+    assert commune.total(Title.LEARNING_CITIZEN, variants=[TargetGroup.WORKER]) == 2
+    assert commune.total(Title.LEARNING_CITIZEN, variants=[TargetGroup.OFFICIAL]) == 1
+    assert commune.counts[(Title.LEARNING_CITIZEN, State.REGISTERED, "")] == 3
+
+
+def test_a_key_without_the_target_group_is_refused(tree: Tree) -> None:
+    with pytest.raises(ValueError, match="variant"):
+        rollups.apply_deltas({(tree.hamlet.path, FAMILY, YEAR, State.REGISTERED, ""): 1})  # type: ignore[dict-item]
+    assert not TitleCount.objects.exists()
+
+
 # -- reading --------------------------------------------------------------------------------
 
 
@@ -444,7 +483,7 @@ def test_children_counts_list_a_unit_that_ended_only_in_its_years(tree: Tree) ->
     old = units.AdminUnitFactory.create(
         name="Xã Cũ", parent=tree.province, valid_from=None, valid_to=datetime.date(2025, 6, 30)
     )
-    rollups.apply_deltas({(old.path, FAMILY, 2023, State.RECOGNISED, ""): 4})
+    rollups.apply_deltas({(old.path, FAMILY, 2023, State.RECOGNISED, "", ""): 4})
     assert old in [c.unit for c in rollups.children_counts(tree.province, 2023)]
     assert old in [c.unit for c in rollups.children_counts(tree.province, 2025)]
     assert old not in [c.unit for c in rollups.children_counts(tree.province, YEAR)]

@@ -13,7 +13,8 @@ from hoctap.adminunits import demo as adminunits_demo
 from hoctap.assessments import demo as assessments_demo
 from hoctap.recognition import demo as recognition_demo
 from hoctap.registry import demo as registry_demo
-from hoctap.targets import rollups
+from hoctap.targets import demo as targets_demo
+from hoctap.targets import registry_counts, rollups
 
 
 class Command(BaseCommand):
@@ -28,7 +29,9 @@ class Command(BaseCommand):
             registry_demo.seed(actor=admin, stdout=self.stdout)
             assessments_demo.seed(actor=admin, stdout=self.stdout)
             recognition_demo.seed(stdout=self.stdout)
+            targets_demo.seed(actor=admin, stdout=self.stdout, van_hoa_now=units["van_hoa_now"])
             accounts_demo.link_citizen(actor=admin, stdout=self.stdout)
             # The services keep the roll-ups in step; this also covers any demo rows written
             # around them, now or by a later demo module.
             rollups.rebuild()
+            registry_counts.rebuild()
