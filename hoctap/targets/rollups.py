@@ -355,6 +355,7 @@ def unit_counts(unit: AdminUnit | None, year: int) -> UnitCounts:
     rows = (
         TitleCount.objects.filter(unit_path=unit.path if unit is not None else "", year=year)
         .exclude(count=0)
+        .order_by()  # grouped in Python: no sort of thousands of rows per read
         .values_list("unit_id", "title", "state", "level", "variant", "count")
     )
     by_unit = _counts_by_unit(rows)
@@ -375,6 +376,7 @@ def children_counts(parent: AdminUnit | None, year: int) -> list[UnitCounts]:
             unit_level__gt=COUNTRY_LEVEL,
         )
         .exclude(count=0)
+        .order_by()
         .values_list("unit_id", "title", "state", "level", "variant", "count")
     )
     by_unit = _counts_by_unit(rows)
