@@ -15,29 +15,39 @@ from hoctap.core.models import TimeStampedModel
 from hoctap.registry.models import Clan, Household, Organisation, Person, ScopedQuerySet
 
 
+def beyond_keepers(user: Any, via: str = "") -> Q | None:
+    """What a user sees of assessments besides the registry keepers' scope: an organisation's
+    head the organisation assessments of their area (they register and review them), and an
+    account linked to a registry person that person's and their household's own. `via` is the
+    lookup from another model to its assessment (e.g. "assessment__"); None when nothing."""
+    from hoctap.accounts.models import Role
+    from hoctap.accounts.scope import scope_paths
+    from hoctap.assessments.permissions import linked_person
+
+    condition = Q()
+    head_paths = scope_paths(user, (Role.ORGANISATION_HEAD,))
+    if head_paths:
+        area = Q()
+        for path in head_paths:
+            area |= Q(**{f"{via}unit_path__startswith": path})
+        condition |= area & Q(**{f"{via}organisation__isnull": False})
+    person = linked_person(user)
+    if person is not None:
+        # Every member sees the family's candidacy; only adults act on it (permissions).
+        condition |= Q(**{f"{via}person_id": person.pk})
+        if person.household_id is not None:
+            condition |= Q(**{f"{via}household_id": person.household_id})
+    return condition or None
+
+
 class AssessmentQuerySet(ScopedQuerySet):
     def visible_to(self, user: Any) -> AssessmentQuerySet:
-        """Registry keepers see the assessments of their area; an organisation's head also
-        sees the organisation assessments in theirs (they register and review them); an
-        account linked to a registry person sees that person's and their household's own."""
-        from hoctap.accounts.models import Role
-        from hoctap.accounts.scope import scope_paths
-        from hoctap.assessments.permissions import linked_person
-
+        """Registry keepers see the assessments of their area, and `beyond_keepers` adds what
+        organisation heads and linked citizens see."""
         visible = super().visible_to(user)
-        head_paths = scope_paths(user, (Role.ORGANISATION_HEAD,))
-        if head_paths:
-            condition = Q()
-            for path in head_paths:
-                condition |= Q(unit_path__startswith=path)
-            visible = visible | self.filter(condition, organisation__isnull=False)
-        person = linked_person(user)
-        if person is not None:
-            # Every member sees the family's candidacy; only adults act on it (permissions).
-            own = Q(person_id=person.pk)
-            if person.household_id is not None:
-                own |= Q(household_id=person.household_id)
-            visible = visible | self.filter(own)
+        extra = beyond_keepers(user)
+        if extra is not None:
+            visible = visible | self.filter(extra)
         return visible  # type: ignore[return-value]
 
 

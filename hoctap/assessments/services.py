@@ -596,7 +596,14 @@ def _apply_many(actor: Any, locked: list[Assessment], action: str, reason: str) 
     event: the same rows here, with one UPDATE, one INSERT of the timeline and one of the audit.
     Keep the two in step when `_apply` learns to do more.
     """
-    to_state = TRANSITIONS[action][1]
+    assessments_move(actor, locked, action=action, to_state=TRANSITIONS[action][1], reason=reason)
+
+
+def assessments_move(
+    actor: Any, locked: list[Assessment], *, action: str, to_state: str, reason: str
+) -> None:
+    """Move locked, checked assessments to a state in one UPDATE, with their timeline rows,
+    audit events and roll-up counts; the steps above and recognition decisions share it."""
     reason = reason.strip()
     by = actor if getattr(actor, "is_authenticated", False) else None
     stamp = timezone.now()

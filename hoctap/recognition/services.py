@@ -15,23 +15,22 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hoctap.accounts.scope import scope_paths
 from hoctap.adminunits.models import AdminUnit, Level
 from hoctap.assessments import permissions
+from hoctap.assessments import services as assessment_services
 from hoctap.assessments.dossier import TITLE_NAMES
-from hoctap.assessments.models import Assessment, State, Title, Transition
+from hoctap.assessments.models import Assessment, State, Title
 from hoctap.assessments.permissions import can_act
 from hoctap.core.exceptions import BusinessError
-from hoctap.core.services import audit_event_record, audit_events_record
+from hoctap.core.services import audit_event_record
 from hoctap.recognition import signing
 from hoctap.recognition.models import Certificate, Decision, DecisionKind, SerialCounter
 from hoctap.registry.models import Sex
 from hoctap.registry.services import NotPermitted
-from hoctap.targets import rollups
 
 RECOGNISE = permissions.RECOGNISE
 REVOKE_ACTION = "revoke"  # the timeline's name for the step a revocation decision takes
@@ -371,35 +370,8 @@ def _move(
     actor: Any, assessments: list[Assessment], *, to_state: str, action: str, reason: str
 ) -> None:
     """Advance locked assessments and write their timeline rows and audit events."""
-    by = actor if getattr(actor, "is_authenticated", False) else None
-    stamp = timezone.now()
-    from_states = {assessment.pk: assessment.state for assessment in assessments}
-    Assessment.objects.filter(pk__in=from_states).update(
-        state=to_state, version=F("version") + 1, updated_at=stamp
-    )
-    rollups.assessments_moved(assessments, from_states, to_state)
-    Transition.objects.bulk_create(
-        Transition(
-            assessment=assessment,
-            action=action,
-            from_state=from_states[assessment.pk],
-            to_state=to_state,
-            actor=by,
-            reason=reason,
-        )
-        for assessment in assessments
-    )
-    audit_events_record(
-        actor=actor,
-        action=f"assessment.{action}",
-        events=(
-            (
-                assessment,
-                assessment.unit_path,
-                {"from": from_states[assessment.pk], "to": to_state, "reason": reason},
-            )
-            for assessment in assessments
-        ),
+    assessment_services.assessments_move(
+        actor, assessments, action=action, to_state=to_state, reason=reason
     )
 
 
