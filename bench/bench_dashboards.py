@@ -22,10 +22,9 @@ Figures, at each size (rows = assessment rows in the database):
   assessments (filtered by path prefix for the province), ratio 10M/1M, and
   `...naive_vs_rollup` whose ratio is naive/rollup; the naive numbers are checked equal to the
   roll-up's;
-- setup: `dashboards.generate.seconds`, `dashboards.rebuild.seconds` (+ the registry counts'),
-  `dashboards.titlecount.rows`, `dashboards.database.bytes`, and `dashboards.rebuild_sql.seconds`:
-  a SQL-only rebuild (one INSERT … SELECT, into a copy of the table) proposed in place of
-  `rollups.rebuild()`, with whether it gives the same rows.
+- setup: `dashboards.generate.seconds`, `dashboards.rebuild.seconds` (`rollups.rebuild()`,
+  set-based in the database; + the registry counts'), `dashboards.titlecount.rows`,
+  `dashboards.database.bytes`.
 
 Sizes: BENCH_DASHBOARD_SIZES (default "1000000,10000000" on PostgreSQL). `--quick` (or
 BENCH_QUICK=1, and always on SQLite unless sizes are given) uses a small tree (3 provinces, 26
@@ -39,6 +38,7 @@ BENCH_KEEP_DATABASE=1 keeps the PostgreSQL database afterwards (it is dropped ot
 
 from __future__ import annotations
 
+import gc
 import importlib
 import importlib.util
 import os
@@ -177,80 +177,6 @@ def title_count_rows() -> int:
     return TitleCount.objects.count()
 
 
-# -- a SQL-only rebuild, proposed ----------------------------------------------------------
-
-
-def rebuild_in_sql() -> tuple[float, bool, int] | None:
-    """Seconds of a one-statement rebuild into a copy of the roll-up table, whether it holds
-    exactly the rows `rollups.rebuild()` wrote (zero rows aside), and its row count; None when
-    not on PostgreSQL or the table has columns this does not know how to fill."""
-    from django.db import connection, transaction
-
-    from hoctap.adminunits.models import PATH_STEP, AdminUnit
-    from hoctap.assessments.models import Assessment
-    from hoctap.targets.models import TitleCount
-
-    if connection.vendor != "postgresql":
-        return None
-    meta = TitleCount._meta
-    unique = next(c for c in meta.constraints if c.name == "titlecount_unique")
-    keys = [name for name in unique.fields if name != "unit_path"]  # type: ignore[attr-defined]
-    known = {"id", "unit", "unit_path", "parent_path", "unit_level", "count", *keys}
-    if {field.name for field in meta.concrete_fields} - known:
-        print("# rebuild_in_sql: TitleCount has columns it cannot fill", file=sys.stderr)
-        return None
-    quote = connection.ops.quote_name
-    names = [quote(_column(meta.get_field(name))) for name in keys]
-
-    def listed(alias: str = "") -> str:
-        return ", ".join(f"{alias}{name}" for name in names)
-
-    columns = listed()
-    table, units = quote(meta.db_table), quote(AdminUnit._meta.db_table)
-    assessments = quote(Assessment._meta.db_table)
-    statement = f"""
-        INSERT INTO bench_titlecount (unit_id, unit_path, parent_path, unit_level, {columns}, count)
-        WITH grouped AS (
-            SELECT unit_path, {columns}, COUNT(*) AS n FROM {assessments}
-            GROUP BY unit_path, {columns}
-        ), spread AS (
-            SELECT LEFT(g.unit_path, d.depth * {PATH_STEP}) AS path, {listed("g.")}, g.n
-            FROM grouped g
-            CROSS JOIN LATERAL generate_series(1, LENGTH(g.unit_path) / {PATH_STEP}) AS d(depth)
-            UNION ALL
-            SELECT '' AS path, {columns}, n FROM grouped
-        )
-        SELECT u.id, s.path,
-               CASE WHEN s.path = '' THEN '' ELSE LEFT(s.path, LENGTH(s.path) - {PATH_STEP}) END,
-               COALESCE(u.level, 0), {listed("s.")}, SUM(s.n)
-        FROM spread s LEFT JOIN {units} u ON u.path = s.path
-        WHERE s.path = '' OR u.id IS NOT NULL
-        GROUP BY u.id, s.path, u.level, {listed("s.")}
-    """  # noqa: S608 - identifiers from the models, no values
-    compared = f"unit_id, unit_path, parent_path, unit_level, {columns}, count"
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE bench_titlecount (LIKE {table} INCLUDING ALL) ON COMMIT DROP"
-        )
-        started = time.perf_counter()
-        cursor.execute(statement)
-        seconds = time.perf_counter() - started
-        cursor.execute(
-            f"SELECT (SELECT COUNT(*) FROM (SELECT {compared} FROM {table} WHERE count <> 0"  # noqa: S608
-            f" EXCEPT SELECT {compared} FROM bench_titlecount) AS missing),"
-            f" (SELECT COUNT(*) FROM (SELECT {compared} FROM bench_titlecount"
-            f" EXCEPT SELECT {compared} FROM {table}) AS extra),"
-            " (SELECT COUNT(*) FROM bench_titlecount)"
-        )
-        missing, extra, rows = cursor.fetchone()
-    return seconds, missing == 0 and extra == 0, rows
-
-
-def _column(field: Any) -> str:
-    assert field.column is not None
-    return str(field.column)
-
-
 # -- the run ----------------------------------------------------------------------------------
 
 
@@ -303,7 +229,13 @@ def rows_read(unit: Any) -> int:
 
 
 def measure(admin: Any, official: Any, province: Any) -> dict[str, Any]:
-    """Median and fastest seconds and the queries of every reader, national and province."""
+    """Median and fastest seconds and the queries of every reader, national and province.
+
+    What this process holds by now is frozen out of the garbage collector, as the web server
+    does once loaded (`config/wsgi.py`): otherwise a full collection walking what the
+    generator left behind would be timed as the dashboard's."""
+    gc.collect()
+    gc.freeze()
     figures: dict[str, Any] = {}
     for scope, unit, user in (("national", None, admin), ("province", province, official)):
         readers = {"rollup": rollup_reader(unit), "naive": naive_reader(unit)}
@@ -339,7 +271,6 @@ def main() -> None:
             steps["in_province"] = Assessment.objects.filter(
                 unit_path__startswith=province.path
             ).count()
-            steps["rebuild_sql"] = rebuild_in_sql()
             if connection.vendor == "postgresql":
                 steps["bytes"] = database_bytes()
             results.append((rows, steps, measure(admin, official, province)))
@@ -369,17 +300,6 @@ def main() -> None:
                     "s",
                     rows,
                     registrycount_rows=steps["registrycount_rows"],
-                )
-            if steps["rebuild_sql"] is not None:
-                seconds, same, written = steps["rebuild_sql"]
-                emit(
-                    "dashboards.rebuild_sql.seconds",
-                    seconds,
-                    "s",
-                    rows,
-                    baseline=steps["titlecount_seconds"],
-                    same_rows=same,
-                    written=written,
                 )
             emit("dashboards.titlecount.rows", steps["titlecount"], "rows", rows)
             if "bytes" in steps:

@@ -296,6 +296,7 @@ KEPT_WHEN_HAMLET_MOVES: dict[str, str] = {
     "recognition.CertificateBatch": "follows its decision",
     # Derived: brought in step through `hoctap.targets.rollups` and `.registry_counts`.
     "targets.TitleCount": "roll-up of the assessments",
+    "targets.TitleTotal": "roll-up of the assessments",
     "targets.RegistryCount": "roll-up of the registry",
 }
 

@@ -95,6 +95,41 @@ class TitleCount(models.Model):
         return f"{where} {self.title}{variant} {self.year} {self.state} {self.level}: {self.count}"
 
 
+class TitleTotal(models.Model):
+    """Registered and recognised assessments of one title, year and target group in a unit's
+    area (the country's): `TitleCount` summed over the states and levels, the pair every
+    dashboard and report quotes. Kept by `hoctap.targets.rollups` in the same statement batch
+    as `TitleCount`, so a dashboard reads one row per title and target group and unit, however
+    many states and levels the assessments are spread over."""
+
+    # The unit's path ("" for the country), as in TitleCount.
+    unit_path = models.CharField(_("unit path"), max_length=64, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=40, choices=Title.choices)
+    variant = models.CharField(_("target group"), max_length=32, blank=True, default="")
+    # Every assessment of the year, whatever its state.
+    registered = models.IntegerField(_("registered"), default=0)
+    # Those recognised (a certificate in force).
+    recognised = models.IntegerField(_("recognised"), default=0)
+
+    class Meta:
+        ordering = ["unit_path", "year", "title", "variant"]
+        verbose_name = _("title total")
+        verbose_name_plural = _("title totals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit_path", "year", "title", "variant"], name="titletotal_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        variant = f" {self.variant}" if self.variant else ""
+        return (
+            f"{self.unit_path or '-'} {self.title}{variant} {self.year}:"
+            f" {self.registered}/{self.recognised}"
+        )
+
+
 class RegistryCount(models.Model):
     """What the registry holds in a unit's area (the country's), by what is counted: the
     denominators an indicator uses when the unit declared none. Derived data kept by

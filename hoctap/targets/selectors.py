@@ -8,9 +8,9 @@ The dashboard contract (`dashboard(user, unit, year, hierarchy)`), for pages, th
   the user's scope raises `DashboardUnitNotFound` (a subclass of `AdminUnit.DoesNotExist`), so
   views answer 404 without telling "missing" from "not yours". A bad year or hierarchy raises
   `BusinessError` with a message for the user.
-- Every figure comes from the summary tables (`TitleCount`, `RegistryCount`), the declared
-  statistics, the targets and the unit tree: the number of queries (about ten) and of rows read
-  depend on the units shown, never on the number of people or assessments.
+- Every figure comes from the summary tables (`TitleTotal`, `TitleCount`, `RegistryCount`),
+  the declared statistics, the targets and the unit tree: the number of queries (about ten)
+  and of rows read depend on the units shown, never on the number of people or assessments.
 - `hierarchy="current"` shows today's units; results of units that ended (the 2025 reform, a
   merged hamlet) are added to the unit of the same level they became (its primary successor,
   through `AdminUnitLineage`), so a 2024 figure of a commune formed in 2025 sums the old
@@ -38,19 +38,18 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db import models
-from django.db.models import Q, Sum
+from django.db import connection, models
+from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hoctap.accounts.scope import scope_paths
 from hoctap.adminunits.models import PATH_STEP, AdminUnit, AdminUnitLineage
-from hoctap.assessments.models import State
 from hoctap.core.exceptions import BusinessError
 from hoctap.registry.models import DeclaredStatistic
 from hoctap.targets import registry_counts
@@ -63,8 +62,9 @@ from hoctap.targets.indicators import (
     OriginKind,
     TitlePair,
     evaluate,
+    percentage,
 )
-from hoctap.targets.models import COUNTRY_LEVEL, TARGET_YEARS, Target, TitleCount
+from hoctap.targets.models import COUNTRY_LEVEL, TARGET_YEARS, Target, TitleCount, TitleTotal
 from hoctap.targets.permissions import DASHBOARD_ROLES, can_view_dashboard
 
 HIERARCHY_CURRENT = "current"
@@ -210,7 +210,25 @@ def _chain_of_path(path: str) -> list[str]:
 # -- the dashboard's shapes ---------------------------------------------------------------------
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+class _Baseline:
+    """The unit's 2021 percentage, worked out on first use: a page judges most rows without it
+    (no data, no target, or the target met), so hundreds of rows need not evaluate 2021."""
+
+    __slots__ = ("_function", "_value")
+    _PENDING: Any = object()
+
+    def __init__(self, value: Decimal | Callable[[], Decimal | None] | None) -> None:
+        self._function = value if callable(value) else None
+        self._value = self._PENDING if callable(value) else value
+
+    def get(self) -> Decimal | None:
+        if self._value is self._PENDING:
+            assert self._function is not None
+            self._value = self._function()
+        return self._value  # type: ignore[no-any-return]
+
+
+@dataclasses.dataclass(slots=True)  # not frozen: thousands per dashboard, 5× faster to make
 class IndicatorRow:
     """An indicator in one unit and year: its figure, targets, trajectory and status."""
 
@@ -219,11 +237,21 @@ class IndicatorRow:
     target_2030: TargetInfo | None
     # The target the status is judged against (see the module's docstring).
     next_target: TargetInfo | None
-    # The unit's percentage in 2021, where the trajectory starts (None: started from 0).
-    baseline: Decimal | None
-    # Where the straight line from the baseline to the next target stands this year.
-    expected: Decimal | None
     status: str
+    year: int
+    _baseline: _Baseline = dataclasses.field(repr=False, compare=False)
+
+    @property
+    def baseline(self) -> Decimal | None:
+        """The unit's percentage in 2021, where the trajectory starts (None: started from 0)."""
+        return self._baseline.get()
+
+    @property
+    def expected(self) -> Decimal | None:
+        """Where the straight line from the baseline to the next target stands this year."""
+        if self.next_target is None:
+            return None
+        return _expected(self.baseline, self.next_target, self.year)
 
     @property
     def indicator(self) -> Indicator:
@@ -236,9 +264,10 @@ class IndicatorRow:
     @property
     def gap(self) -> Decimal | None:
         """Percentage points above (+) or below (−) the trajectory."""
-        if self.figure.percentage is None or self.expected is None:
+        expected = self.expected
+        if self.figure.percentage is None or expected is None:
             return None
-        return self.figure.percentage - self.expected
+        return self.figure.percentage - expected
 
     @property
     def status_label(self) -> str:
@@ -448,7 +477,7 @@ _TitleRows = dict[tuple[str, int], dict[tuple[str, str], tuple[int, int]]]
 
 def _title_rows(wanted: Mapping[frozenset[int], set[str]]) -> _TitleRows:
     """The registered and recognised counts of the paths in the years (years -> paths); one
-    query over the roll-up, summed per title and target group."""
+    query over `TitleTotal`, a row per title and target group."""
     condition = Q()
     for years, paths in wanted.items():
         if paths and years:
@@ -456,17 +485,18 @@ def _title_rows(wanted: Mapping[frozenset[int], set[str]]) -> _TitleRows:
     rows: _TitleRows = defaultdict(dict)
     if not condition:
         return rows
-    grouped = (
-        TitleCount.objects.filter(condition)
+    totals = (
+        TitleTotal.objects.filter(condition)
+        .exclude(registered=0, recognised=0)
         .order_by()
-        .values_list("unit_path", "year", "title", "variant")
-        .annotate(
-            registered=Sum("count"),
-            recognised=Sum("count", filter=Q(state=State.RECOGNISED)),
-        )
+        .values_list("unit_path", "year", "title", "variant", "registered", "recognised")
     )
-    for path, year, title, variant, registered, recognised in grouped:
-        rows[(path, year)][(title, variant)] = (registered or 0, recognised or 0)
+    # Through the cursor: thousands of plain rows need none of the ORM's converters.
+    sql, params = totals.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for path, year, title, variant, registered, recognised in cursor.fetchall():
+            rows[(path, year)][(title, variant)] = (registered, recognised)
     return rows
 
 
@@ -536,23 +566,31 @@ def _expected(baseline: Decimal | None, target: TargetInfo, year: int) -> Decima
     return (start + (target.value - start) * share).quantize(_TENTH, rounding=ROUND_HALF_UP)
 
 
+_UNSET: Any = object()
+
+
 def judge(
     figure: Figure,
     targets: Mapping[int, TargetInfo | None],
-    baseline: Decimal | None,
+    baseline: Decimal | Callable[[], Decimal | None] | None,
     year: int,
+    next_target: TargetInfo | None = _UNSET,
 ) -> IndicatorRow:
-    """The status of a figure against the targets that apply (see the module's docstring)."""
-    next_target = _next_target(targets, year)
-    expected = _expected(baseline, next_target, year) if next_target is not None else None
-    percentage = figure.percentage
-    if percentage is None:
+    """The status of a figure against the targets that apply (see the module's docstring).
+
+    `baseline` may be a function giving it, called only when the status needs it;
+    `next_target` when already worked out from the same targets and year."""
+    if next_target is _UNSET:
+        next_target = _next_target(targets, year)
+    start = _Baseline(baseline)
+    value = figure.percentage
+    if value is None:
         status = Status.NO_DATA
-    elif next_target is None or expected is None:
+    elif next_target is None:
         status = Status.NO_TARGET
-    elif percentage >= next_target.value:
+    elif value >= next_target.value:
         status = Status.MET
-    elif percentage >= expected:
+    elif value >= _expected(start.get(), next_target, year):
         status = Status.ON_TRACK
     else:
         status = Status.BEHIND
@@ -561,9 +599,9 @@ def judge(
         target_2025=targets.get(2025),
         target_2030=targets.get(2030),
         next_target=next_target,
-        baseline=baseline,
-        expected=expected,
         status=status,
+        year=year,
+        _baseline=start,
     )
 
 
@@ -642,46 +680,68 @@ def dashboard(
         )
 
     def facts(item: AdminUnit | None, fact_year: int) -> Facts:
-        titles: dict[tuple[str, str], tuple[int, int]] = defaultdict(lambda: (0, 0))
-        for path in sources(item):
-            for key, (registered, recognised) in title_rows.get((path, fact_year), {}).items():
-                before = titles[key]
-                titles[key] = (before[0] + registered, before[1] + recognised)
+        paths = sources(item)
+        if len(paths) == 1:  # nothing rolled in: the roll-up's rows as they are
+            titles = title_rows.get((paths[0], fact_year), {})
+        else:
+            summed: dict[tuple[str, str], tuple[int, int]] = defaultdict(lambda: (0, 0))
+            for path in paths:
+                for key, (registered, recognised) in title_rows.get((path, fact_year), {}).items():
+                    before = summed[key]
+                    summed[key] = (before[0] + registered, before[1] + recognised)
+            titles = dict(summed)
         counted = registry.get(item.path if item is not None else "") or None
         return Facts(
             year=fact_year,
-            titles=dict(titles),
+            titles=titles,
             declared=declared.get((item.pk, fact_year), {}) if item is not None else {},
             registry=counted,
             registry_as_of_now=fact_year < this_year,
         )
 
-    applying_by_chain: dict[tuple[str, ...], list[dict[int, TargetInfo | None]]] = {}
+    Applying = tuple[dict[int, TargetInfo | None], TargetInfo | None]
+    applying_by_chain: dict[tuple[str, ...], list[Applying]] = {}
 
-    def applying_to(item: AdminUnit | None) -> list[dict[int, TargetInfo | None]]:
-        """Per indicator, the targets of each target year that apply to the unit."""
+    def applying_to(item: AdminUnit | None) -> list[Applying]:
+        """Per indicator, the targets of each target year that apply to the unit, and the one
+        the year is judged against (shared by the units with the same chain of setters)."""
         chain = tuple(path for path in _chain(item) if path in targets.paths)
         if chain not in applying_by_chain:
-            applying_by_chain[chain] = [
-                {
+            found: list[Applying] = []
+            for indicator in INDICATORS:
+                by_year = {
                     target_year: targets.resolve_chain(indicator.code, list(chain), target_year)
                     for target_year in TARGET_YEARS
                 }
-                for indicator in INDICATORS
-            ]
+                found.append((by_year, _next_target(by_year, year)))
+            applying_by_chain[chain] = found
         return applying_by_chain[chain]
 
     def unit_row(item: AdminUnit | None) -> UnitRow:
         now = facts(item, year)
-        start = facts(item, BASELINE_YEAR) if year > BASELINE_YEAR else None
+        started: list[Facts | None] = []
+
+        def start() -> Facts | None:
+            """The unit's facts of 2021 (None: none), read on first use."""
+            if not started:
+                found = facts(item, BASELINE_YEAR) if year > BASELINE_YEAR else None
+                # Without any result or declaration in 2021 every figure of then is unknown.
+                if found is not None and not found.titles and not found.declared:
+                    found = None
+                started.append(found)
+            return started[0]
+
+        def baseline_of(indicator: Indicator) -> Callable[[], Decimal | None]:
+            def baseline() -> Decimal | None:
+                facts_2021 = start()
+                return percentage(indicator, facts_2021) if facts_2021 is not None else None
+
+            return baseline
+
         rows = []
-        # Without any result or declaration in 2021 every figure of that year is unknown.
-        if start is not None and not start.titles and not start.declared:
-            start = None
-        for indicator, applying in zip(INDICATORS, applying_to(item), strict=True):
+        for indicator, (applying, next_target) in zip(INDICATORS, applying_to(item), strict=True):
             figure = evaluate(indicator, now)
-            baseline = evaluate(indicator, start).percentage if start is not None else None
-            rows.append(judge(figure, applying, baseline, year))
+            rows.append(judge(figure, applying, baseline_of(indicator), year, next_target))
         return UnitRow(
             unit=item,
             indicators=rows,

@@ -240,8 +240,11 @@ def test_the_kept_table_equals_the_rebuilt_one(tree: Tree, operations: list[Any]
                 _run(world, op)
         kept = rollups.counts_kept()
         assert kept == rollups.counts_expected(), operations
+        assert rollups.total_differences() == {}, operations
         assert not TitleCount.objects.filter(count__lt=0).exists()
+        totals = rollups.totals_kept()
         rollups.rebuild()
         assert rollups.counts_kept() == kept
+        assert rollups.totals_kept() == totals
         # Every example starts from the bare tree again.
         transaction.set_rollback(True)

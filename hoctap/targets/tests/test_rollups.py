@@ -504,3 +504,27 @@ def test_children_counts_read_the_same_queries_whatever_the_number_of_assessment
         "Xã Mường Giôn": 17,
         "Phường Tô Hiệu": 8,
     }
+
+
+def test_the_rebuild_in_sql_writes_the_rows_the_increments_would(
+    tree: Tree, people: People
+) -> None:
+    # given assessments at hamlets, at a commune and in another year, counted by hand
+    registered_family(people.collector, tree.hamlet)
+    make_assessment(household=HouseholdFactory(hamlet=tree.far_hamlet), state=State.REVIEWED)
+    make_assessment(household=HouseholdFactory(hamlet=tree.hamlet), year=YEAR - 1)
+
+    # when the table is rebuilt in the database
+    rollups.rebuild()
+
+    # then every column matches the rows the Python path works out (unit, parent, level)
+    fields = ("unit_id", "unit_path", "parent_path", "unit_level", "title", "year", "state")
+    expected = sorted(
+        rollups._rows(rollups.counts_expected(), rollups._units_by_path(None)), key=repr
+    )
+    kept = sorted(
+        TitleCount.objects.values_list(*fields, "level", "variant", "count").order_by(), key=repr
+    )
+    assert kept == expected
+    assert {row[0] for row in kept} >= {None, tree.hamlet.pk, tree.commune.pk}
+    assert TitleCount.objects.get(unit=None, year=YEAR - 1, title=FAMILY).count == 1

@@ -38,8 +38,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Đã tính lại bảng đếm sổ hộ: {counted} dòng.")
             return
         differences = rollups.differences()
+        totals = rollups.total_differences()
         registry = registry_counts.differences()
-        if not differences and not registry:
+        if not differences and not totals and not registry:
             self.stdout.write("Bảng tổng hợp khớp với các hồ sơ đánh giá và sổ hộ.")
             return
         for (path, title, year, state, level, variant), (kept, expected) in list(
@@ -50,11 +51,19 @@ class Command(BaseCommand):
                 f"  {path or '(cả nước)'} {title}{group} {year} {state} {level or '-'}:"
                 f" bảng {kept}, đúng ra {expected}"
             )
+        for (path, year, title, variant), (kept, expected) in list(totals.items())[:SHOWN]:
+            group = f" ({variant})" if variant else ""
+            self.stderr.write(
+                f"  {path or '(cả nước)'} {title}{group} {year} đăng ký/công nhận:"
+                f" bảng {kept[0]}/{kept[1]}, đúng ra {expected[0]}/{expected[1]}"
+            )
         for (path, kind), (kept, expected) in list(registry.items())[:SHOWN]:
             self.stderr.write(f"  {path or '(cả nước)'} {kind}: bảng {kept}, đúng ra {expected}")
         problems = []
         if differences:
             problems.append(f"{len(differences)} dòng của bảng tổng hợp sai")
+        if totals:
+            problems.append(f"{len(totals)} dòng của bảng tổng đăng ký/công nhận sai")
         if registry:
             problems.append(f"{len(registry)} dòng của bảng đếm sổ hộ sai")
         raise CommandError(
