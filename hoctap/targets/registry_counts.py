@@ -359,9 +359,15 @@ def counts_at(paths: Iterable[str]) -> dict[str, dict[str, int]]:
     found: dict[str, dict[str, int]] = {path: {} for path in wanted}
     if not wanted:
         return found
-    rows = RegistryCount.objects.filter(unit_path__in=wanted).values_list(
-        "unit_path", "kind", "count"
+    rows = (
+        RegistryCount.objects.filter(unit_path__in=wanted)
+        .order_by()  # grouped in Python: no sort
+        .values_list("unit_path", "kind", "count")
     )
-    for path, kind, number in rows:
-        found[path][kind] = number
+    # Through the cursor: a province's page reads a thousand and more plain rows.
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for path, kind, number in cursor.fetchall():
+            found[path][kind] = number
     return found

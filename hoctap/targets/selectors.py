@@ -416,7 +416,8 @@ def _children(unit: AdminUnit | None, year: int, hierarchy: str) -> list[AdminUn
         children = AdminUnit.objects.filter(below).filter(
             _in_force_during(year) | Q(pk__in=with_results.values("unit_id"))
         )
-    return list(children.order_by("search_name", "pk"))
+    # A province page shows hundreds of children: their timestamps are never shown.
+    return list(children.defer("created_at", "updated_at", "note").order_by("search_name", "pk"))
 
 
 def _rolled_in(roots: Sequence[AdminUnit]) -> dict[int, list[UnitRef]]:
@@ -511,8 +512,10 @@ def _declared_rows(
     rows: dict[tuple[int, int], dict[str, tuple[int, str]]] = defaultdict(dict)
     if not condition:
         return rows
-    declared = DeclaredStatistic.objects.filter(condition).values_list(
-        "unit_id", "year", "kind", "value", "source"
+    declared = (
+        DeclaredStatistic.objects.filter(condition)
+        .order_by()
+        .values_list("unit_id", "year", "kind", "value", "source")
     )
     for unit_id, year, kind, value, source in declared:
         rows[(unit_id, year)][kind] = (value, source)
