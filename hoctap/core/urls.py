@@ -6,5 +6,6 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("notifications/", views.notifications, name="notifications"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -13,6 +13,7 @@ from hoctap.adminunits import demo as adminunits_demo
 from hoctap.assessments import demo as assessments_demo
 from hoctap.recognition import demo as recognition_demo
 from hoctap.registry import demo as registry_demo
+from hoctap.reports import demo as reports_demo
 from hoctap.targets import demo as targets_demo
 from hoctap.targets import registry_counts, rollups
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             assessments_demo.seed(actor=admin, stdout=self.stdout)
             recognition_demo.seed(stdout=self.stdout)
             targets_demo.seed(actor=admin, stdout=self.stdout, van_hoa_now=units["van_hoa_now"])
+            reports_demo.seed(actor=admin, stdout=self.stdout, van_hoa_now=units["van_hoa_now"])
             accounts_demo.link_citizen(actor=admin, stdout=self.stdout)
             # The services keep the roll-ups in step; this also covers any demo rows written
             # around them, now or by a later demo module.
