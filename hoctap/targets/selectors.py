@@ -225,7 +225,7 @@ class _Baseline:
         if self._value is self._PENDING:
             assert self._function is not None
             self._value = self._function()
-        return self._value  # type: ignore[no-any-return]
+        return self._value
 
 
 @dataclasses.dataclass(slots=True)  # not frozen: thousands per dashboard, 5× faster to make

@@ -51,11 +51,11 @@ class Command(BaseCommand):
                 f"  {path or '(cả nước)'} {title}{group} {year} {state} {level or '-'}:"
                 f" bảng {kept}, đúng ra {expected}"
             )
-        for (path, year, title, variant), (kept, expected) in list(totals.items())[:SHOWN]:
+        for (path, year, title, variant), (pair, due) in list(totals.items())[:SHOWN]:
             group = f" ({variant})" if variant else ""
             self.stderr.write(
                 f"  {path or '(cả nước)'} {title}{group} {year} đăng ký/công nhận:"
-                f" bảng {kept[0]}/{kept[1]}, đúng ra {expected[0]}/{expected[1]}"
+                f" bảng {pair[0]}/{pair[1]}, đúng ra {due[0]}/{due[1]}"
             )
         for (path, kind), (kept, expected) in list(registry.items())[:SHOWN]:
             self.stderr.write(f"  {path or '(cả nước)'} {kind}: bảng {kept}, đúng ra {expected}")
