@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "hoctap.assessments",
     "hoctap.recognition",
     "hoctap.targets",
+    "hoctap.reports",
     "hoctap.api",
 ]
 
@@ -106,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hoctap.accounts.context_processors.navigation",
+                "hoctap.core.context_processors.notifications",
             ],
         },
     }
@@ -180,6 +182,14 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Notifications and report reminders go out through these (with EMAIL_BACKEND set to
+# django.core.mail.backends.smtp.EmailBackend); the console backend prints them instead.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "hoctap <no-reply@localhost>")
 
 LOGGING = {
     "version": 1,

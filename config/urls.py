@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("criteria/", include("hoctap.criteria.urls")),
     path("recognition/", include("hoctap.recognition.urls")),
     path("dashboard/", include("hoctap.targets.urls")),
+    path("reports/", include("hoctap.reports.urls")),
     # Public, no sign-in: /verify/… (printed in every certificate's QR code), /recognised/….
     path("", include("hoctap.recognition.public_urls")),
     path("api/v1/", api.urls),
