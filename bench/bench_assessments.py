@@ -33,7 +33,7 @@ import os
 import sys
 from typing import Any
 
-from support import emit, median_time, throwaway_database
+from support import emit, median_time, new_unit, throwaway_database
 
 SIZES = tuple(int(n) for n in os.environ.get("BENCH_ASSESSMENT_SIZES", "50,500").split(","))
 YEAR = 2026
@@ -45,25 +45,9 @@ BULK_TARGET_SECONDS = 2.0
 def create_units() -> tuple[Any, list[Any]]:
     """A province, a commune with one hamlet per size, and the commune's official."""
     from hoctap.accounts.models import Role, RoleAssignment, User
-    from hoctap.adminunits.models import AdminUnit, Kind, Level
-    from hoctap.adminunits.services import path_for
-    from hoctap.core.text import search_key
+    from hoctap.adminunits.models import Kind, Level
 
-    def unit(key: str, name: str, level: int, kind: str, parent: AdminUnit | None) -> AdminUnit:
-        created = AdminUnit.objects.create(
-            key=key,
-            code=key,
-            name=name,
-            search_name=search_key(name),
-            level=level,
-            kind=kind,
-            parent=parent,
-            path=f"new-{key}",
-            valid_from=datetime.date(2025, 7, 1),
-        )
-        created.path = path_for(created.pk, parent)
-        created.save(update_fields=["path"])
-        return created
+    unit = new_unit
 
     province = unit("BENCH", "Tỉnh Thử Nghiệm", Level.PROVINCE, Kind.PROVINCE, None)
     commune = unit("BENCH-X", "Xã Thử Nghiệm", Level.COMMUNE, Kind.COMMUNE, province)

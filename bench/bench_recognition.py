@@ -35,7 +35,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from support import emit, throwaway_database, timed
+from support import emit, new_unit, throwaway_database, timed
 
 SIZES = tuple(int(n) for n in os.environ.get("BENCH_RECOGNITION_SIZES", "10,1000").split(","))
 # Worker processes for the PDF (unset: `documents.pdf_workers()`); 1 measures the serial path.
@@ -59,25 +59,9 @@ FAMILY_NAMES = (
 def create_units() -> tuple[Any, Any, Any]:
     """A province, a commune with one hamlet, and the commune's official."""
     from hoctap.accounts.models import Role, RoleAssignment, User
-    from hoctap.adminunits.models import AdminUnit, Kind, Level
-    from hoctap.adminunits.services import path_for
-    from hoctap.core.text import search_key
+    from hoctap.adminunits.models import Kind, Level
 
-    def unit(key: str, name: str, level: int, kind: str, parent: AdminUnit | None) -> AdminUnit:
-        created = AdminUnit.objects.create(
-            key=key,
-            code=key,
-            name=name,
-            search_name=search_key(name),
-            level=level,
-            kind=kind,
-            parent=parent,
-            path=f"new-{key}",
-            valid_from=datetime.date(2025, 7, 1),
-        )
-        created.path = path_for(created.pk, parent)
-        created.save(update_fields=["path"])
-        return created
+    unit = new_unit
 
     province = unit("BENCH", "Tỉnh Thử Nghiệm", Level.PROVINCE, Kind.PROVINCE, None)
     commune = unit("BENCH-X", "Xã Thử Nghiệm", Level.COMMUNE, Kind.COMMUNE, province)

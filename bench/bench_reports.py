@@ -39,7 +39,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from support import REPEAT, emit, throwaway_database, timed
+from support import REPEAT, emit, new_unit, throwaway_database, timed
 
 QUICK = "--quick" in sys.argv or os.environ.get("BENCH_QUICK") == "1"
 SIZES = (3, 30) if QUICK else (15, 150)
@@ -65,25 +65,9 @@ COMMUNE_NAMES = ("Cơi", "Giôn", "Ngần", "Khoài", "Sại", "Xe", "Hẹ", "M�
 
 def create_province(key: str, name: str, communes: int) -> tuple[Any, list[Any]]:
     """A province and its communes (the first with one hamlet), through the unit model."""
-    from hoctap.adminunits.models import AdminUnit, Kind, Level
-    from hoctap.adminunits.services import path_for
-    from hoctap.core.text import search_key
+    from hoctap.adminunits.models import Kind, Level
 
-    def unit(code: str, label: str, level: int, kind: str, parent: Any) -> Any:
-        created = AdminUnit.objects.create(
-            key=code,
-            code=code,
-            name=label,
-            search_name=search_key(label),
-            level=level,
-            kind=kind,
-            parent=parent,
-            path=f"new-{code}",
-            valid_from=datetime.date(2025, 7, 1),
-        )
-        created.path = path_for(created.pk, parent)
-        created.save(update_fields=["path"])
-        return created
+    unit = new_unit
 
     province = unit(key, name, Level.PROVINCE, Kind.PROVINCE, None)
     made = []

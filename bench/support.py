@@ -134,3 +134,28 @@ def emit(
     line.update(extra)
     line["database"] = connection.vendor
     print(json.dumps(line, ensure_ascii=False), flush=True)
+
+
+def new_unit(key: str, name: str, level: int, kind: str, parent: Any) -> Any:
+    """A unit of the 2025 tree made for a benchmark (its path from its id, as the services do);
+    call inside `throwaway_database()`."""
+    import datetime
+
+    from hoctap.adminunits.models import AdminUnit
+    from hoctap.adminunits.services import path_for
+    from hoctap.core.text import search_key
+
+    created = AdminUnit.objects.create(
+        key=key,
+        code=key,
+        name=name,
+        search_name=search_key(name),
+        level=level,
+        kind=kind,
+        parent=parent,
+        path=f"new-{key}",
+        valid_from=datetime.date(2025, 7, 1),
+    )
+    created.path = path_for(created.pk, parent)
+    created.save(update_fields=["path"])
+    return created
