@@ -83,6 +83,11 @@ XLSX = FileKind(
     ".xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
+PPTX = FileKind(
+    "pptx",
+    ".pptx",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+)
 ALLOWED_KINDS = frozenset({JPEG, PNG, WEBP, PDF, DOCX, XLSX})
 
 _HEIF_BRANDS = frozenset(
@@ -109,13 +114,17 @@ def _office_kind(data: bytes) -> FileKind | None:
     # Macros have no place in evidence, whatever the extension the file claims.
     if any(name.lower().endswith("vbaproject.bin") for name in names):
         return None
-    is_word = "word/document.xml" in names
-    is_excel = "xl/workbook.xml" in names
-    if is_word and not is_excel:
-        return DOCX
-    if is_excel and not is_word:
-        return XLSX
-    return None
+    found = [
+        kind
+        for kind, part in (
+            (DOCX, "word/document.xml"),
+            (XLSX, "xl/workbook.xml"),
+            (PPTX, "ppt/presentation.xml"),
+        )
+        if part in names
+    ]
+    # A file that is two kinds at once is neither.
+    return found[0] if len(found) == 1 else None
 
 
 def sniff(data: bytes) -> FileKind | None:
@@ -160,8 +169,10 @@ def _clean_name(name: str) -> str:
     return base or "evidence"
 
 
-def _read_limited(upload: UploadedFile | IO[bytes]) -> bytes:
-    limit = max_bytes()
+def read_limited(upload: UploadedFile | IO[bytes], limit: int | None = None) -> bytes:
+    """The upload's bytes, refused when empty or over `limit` bytes (the evidence limit when
+    None) — whether its declared size says so or only its content."""
+    limit = max_bytes() if limit is None else limit
     too_large = BusinessError(
         _("The file is larger than %(size)s MB.") % {"size": f"{limit / 1024 / 1024:g}"},
         code="too_large",
@@ -254,11 +265,22 @@ def _reencode_photo(data: bytes, kind: FileKind) -> tuple[bytes, FileKind]:
     return buffer.getvalue(), target
 
 
-def evidence_prepare(*, upload: UploadedFile | IO[bytes], name: str | None = None) -> PreparedFile:
-    """Check an upload's size and type and return the bytes to store (photos cleaned)."""
+def evidence_prepare(
+    *,
+    upload: UploadedFile | IO[bytes],
+    name: str | None = None,
+    allowed: frozenset[FileKind] = ALLOWED_KINDS,
+    refusal: str | None = None,
+) -> PreparedFile:
+    """Check an upload's size and type and return the bytes to store (photos cleaned).
+
+    `allowed` narrows or widens the kinds accepted (the portal's learning materials also take
+    slides), with `refusal` the message naming them."""
     original_name = _clean_name(name or getattr(upload, "name", None) or "")
-    data = _read_limited(upload)
+    data = read_limited(upload)
     kind = sniff(data)
+    if kind is not None and kind not in allowed and not (kind.is_photo and JPEG in allowed):
+        kind = None
     if kind is None:
         if data.startswith(_OLE_SIGNATURE):
             raise BusinessError(
@@ -269,7 +291,8 @@ def evidence_prepare(*, upload: UploadedFile | IO[bytes], name: str | None = Non
                 code="old_office",
             )
         raise BusinessError(
-            _(
+            refusal
+            or _(
                 "This type of file is not accepted. Send a photo (JPEG, PNG, WebP), "
                 "a PDF, a Word (.docx) or an Excel (.xlsx) file."
             ),
@@ -278,7 +301,7 @@ def evidence_prepare(*, upload: UploadedFile | IO[bytes], name: str | None = Non
     if kind.is_photo:
         data, kind = _reencode_photo(data, kind)
     # Whatever the branch above did, only allowlisted types reach storage.
-    assert kind in ALLOWED_KINDS
+    assert kind in allowed
     return PreparedFile(data=data, kind=kind, original_name=original_name)
 
 

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hoctap.assessments.evidence import JPEG, PDF, PNG, FileKind, sniff
+from hoctap.assessments.evidence import JPEG, PDF, PNG, FileKind, read_limited, sniff
 from hoctap.assessments.permissions import RECOGNISE, can_act_at
 from hoctap.core.exceptions import BusinessError, ConflictError
 from hoctap.core.services import audit_event_record
@@ -39,26 +39,6 @@ def can_attach(user: Any, decision: Decision) -> bool:
     return can_act_at(user, decision.title, RECOGNISE, decision.unit_path)
 
 
-def _read(upload: IO[bytes]) -> bytes:
-    limit = max_bytes()
-    too_large = BusinessError(
-        _("The file is larger than %(size)s MB.") % {"size": f"{limit / 1024 / 1024:g}"},
-        code="too_large",
-    )
-    declared = getattr(upload, "size", None)
-    if isinstance(declared, int) and declared > limit:
-        raise too_large
-    if getattr(upload, "seekable", lambda: False)():
-        upload.seek(0)
-    # One byte past the limit: a stream that lied about its size is still caught.
-    data = upload.read(limit + 1)
-    if len(data) > limit:
-        raise too_large
-    if not data:
-        raise BusinessError(_("The file is empty."), code="empty")
-    return data
-
-
 def _kind_of(data: bytes) -> FileKind:
     kind = sniff(data)
     if kind not in SIGNED_COPY_KINDS:
@@ -74,7 +54,7 @@ def decision_signed_copy_attach(*, actor: Any, decision: Decision, upload: IO[by
         raise NotPermitted(
             _("You may not upload the signed copy of this decision."), code="forbidden"
         )
-    data = _read(upload)
+    data = read_limited(upload, max_bytes())
     kind = _kind_of(data)
     locked = Decision.objects.select_for_update().select_related("authority").get(pk=decision.pk)
     if locked.signed_file:
