@@ -7,6 +7,7 @@ Tỉnh Thanh Hóa ── Xã Nông Cống ── Thôn Vạn Thắng        (oth
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,18 @@ from hoctap.adminunits.models import AdminUnit
 from hoctap.adminunits.tests import factories as units
 
 pytest_plugins = ["hoctap.testing.browser"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Every test starts with an empty cache: cached pages, kept verification answers and
+    rate-limit counters of one test must not answer in the next (whose rolled-back data
+    may reuse the same serials and addresses)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

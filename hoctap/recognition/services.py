@@ -27,7 +27,7 @@ from hoctap.assessments.models import Assessment, State, Title
 from hoctap.assessments.permissions import can_act
 from hoctap.core.exceptions import BusinessError
 from hoctap.core.services import audit_event_record
-from hoctap.recognition import signing
+from hoctap.recognition import signing, verification
 from hoctap.recognition.models import Certificate, Decision, DecisionKind, SerialCounter
 from hoctap.registry.models import Sex
 from hoctap.registry.services import NotPermitted
@@ -348,6 +348,7 @@ def decision_issue(
         signing.sign_certificate(certificate)
         certificates.append(certificate)
     Certificate.objects.bulk_create(certificates)
+    verification.register_changed()
 
     _move(actor, locked, to_state=State.RECOGNISED, action=RECOGNISE, reason=decision.reference)
     audit_event_record(
@@ -439,6 +440,7 @@ def certificates_revoke(
         draft=draft,
     )
     _save_decision(decision, draft)
+    verification.register_changed()
     Certificate.objects.filter(pk__in=[certificate.pk for certificate in locked]).update(
         revoked_by=decision,
         revoked_on=decision.issued_on,

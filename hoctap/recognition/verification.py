@@ -8,9 +8,13 @@ never a CCCD, a birth date or a phone number.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import uuid
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 
 from hoctap.recognition import signing
 from hoctap.recognition.models import Certificate
@@ -79,3 +83,37 @@ def verify_url(certificate: Certificate) -> str:
     """The address in the certificate's QR code, with its signed payload."""
     token = signing.token_of(certificate)
     return f"{settings.HOCTAP_PUBLIC_URL}/verify/{certificate.serial}?c={token}"
+
+
+# -- answers kept between changes of the register -----------------------------------------------
+
+# The register's generation: a new value whenever certificates are issued or revoked. A kept
+# answer is filed under the generation it was worked out in, so a change makes every earlier
+# answer unreachable at once (in every process, when the cache is shared: REDIS_URL).
+_GENERATION_KEY = "verify:generation"
+ANSWER_SECONDS = 300
+
+
+def register_changed() -> None:
+    """Call in the transaction that issues or revokes certificates: from now on, and again once
+    it commits (an answer worked out meanwhile saw the register as it was), no kept answer is
+    served again."""
+
+    def renew() -> None:
+        cache.set(_GENERATION_KEY, uuid.uuid4().hex, None)
+
+    renew()
+    transaction.on_commit(renew)
+
+
+def answer_key(*parts: str) -> str:
+    """The cache key of an answer made of `parts` (serial, token, language…) in the register's
+    current generation."""
+    generation = cache.get(_GENERATION_KEY)
+    if generation is None:
+        generation = uuid.uuid4().hex
+        # add(): two processes starting at once agree on the first value.
+        if not cache.add(_GENERATION_KEY, generation, None):
+            generation = cache.get(_GENERATION_KEY, generation)
+    digest = hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:32]
+    return f"verify:answer:{generation}:{digest}"

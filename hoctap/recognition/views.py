@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.db.models import Max, Q
@@ -29,6 +30,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -631,6 +633,15 @@ def verify(request: HttpRequest, serial: str) -> HttpResponse:
     if limited is not None:
         return limited
     token = request.GET.get("c", "")
+    # A visitor's answer is kept until the register next changes (see verification): a QR
+    # code scanned by a crowd costs one lookup, and a revocation still shows at once.
+    key = None
+    if not request.user.is_authenticated:
+        key = verification.answer_key(serial, token, get_language() or "")
+        kept = cache.get(key)
+        if kept is not None:
+            content, kept_status = kept
+            return _public(HttpResponse(content, status=kept_status))
     if not _well_formed(serial.strip()):
         result = verification.Verification(verification.UNKNOWN, serial[:40])
     elif len(token) > TOKEN_MAX_LENGTH:
@@ -640,7 +651,10 @@ def verify(request: HttpRequest, serial: str) -> HttpResponse:
     facts = result.public_facts()
     status = 404 if result.status == verification.UNKNOWN else 200
     context = {"facts": facts, "status": result.status, "form": VerifyForm()}
-    return _public(render(request, "recognition/public/verify.html", context, status=status))
+    response = render(request, "recognition/public/verify.html", context, status=status)
+    if key is not None and not response.cookies:
+        cache.set(key, (response.content, status), verification.ANSWER_SECONDS)
+    return _public(response)
 
 
 @require_safe
