@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_htmx",
     "template_partials",
     "axes",
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "hoctap.recognition",
     "hoctap.targets",
     "hoctap.reports",
+    "hoctap.portal",
     "hoctap.api",
 ]
 
@@ -181,6 +183,18 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# The cache holds rate-limit counters and the public portal's pages: Redis when several
+# processes serve (REDIS_URL, e.g. redis://127.0.0.1:6379/1), else each process's memory.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # Notifications and report reminders go out through these (with EMAIL_BACKEND set to
 # django.core.mail.backends.smtp.EmailBackend); the console backend prints them instead.
@@ -210,3 +224,7 @@ HOCTAP_SIGNING_KEY_FILE = os.environ.get(
 HOCTAP_PUBLIC_URL = os.environ.get("HOCTAP_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # Public endpoints a script could hammer (certificate checks): requests per address per minute.
 HOCTAP_VERIFY_RATE_PER_MINUTE = int(os.environ.get("HOCTAP_VERIFY_RATE_PER_MINUTE", "60"))
+HOCTAP_OPEN_DATA_RATE_PER_MINUTE = int(os.environ.get("HOCTAP_OPEN_DATA_RATE_PER_MINUTE", "120"))
+# Registrations of interest sent from the public portal: per address per hour (a shared
+# address, e.g. a commune office or a mobile network, sends for several people).
+HOCTAP_INTEREST_RATE_PER_HOUR = int(os.environ.get("HOCTAP_INTEREST_RATE_PER_HOUR", "5"))

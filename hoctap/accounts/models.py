@@ -45,6 +45,8 @@ class Role(models.TextChoices):
     COLLECTOR = "collector", _("Hamlet or branch collector")
     ORGANISATION_HEAD = "organisation_head", _("Head of an organisation")
     CITIZEN = "citizen", _("Citizen")
+    # Writes and publishes the portal pages of their unit (`hoctap.portal`).
+    PORTAL_EDITOR = "portal_editor", _("Portal editor")
 
 
 # The unit levels at which each role may be held. A system administrator holds
@@ -56,6 +58,7 @@ ROLE_LEVELS: dict[str, tuple[int, ...]] = {
     Role.COLLECTOR: (Level.COMMUNE, Level.HAMLET),
     Role.ORGANISATION_HEAD: (Level.PROVINCE, Level.COMMUNE),
     Role.CITIZEN: (Level.COMMUNE, Level.HAMLET),
+    Role.PORTAL_EDITOR: (Level.PROVINCE, Level.COMMUNE),
 }
 
 # Which roles a holder of a role may hand out, inside their own scope.
@@ -66,11 +69,18 @@ ROLE_CAN_ASSIGN: dict[str, tuple[str, ...]] = {
         Role.COMMUNE_OFFICIAL,
         Role.COLLECTOR,
         Role.ORGANISATION_HEAD,
+        Role.PORTAL_EDITOR,
     ),
-    Role.COMMUNE_OFFICIAL: (Role.COLLECTOR, Role.ORGANISATION_HEAD, Role.CITIZEN),
+    Role.COMMUNE_OFFICIAL: (
+        Role.COLLECTOR,
+        Role.ORGANISATION_HEAD,
+        Role.CITIZEN,
+        Role.PORTAL_EDITOR,
+    ),
     Role.COLLECTOR: (),
     Role.ORGANISATION_HEAD: (),
     Role.CITIZEN: (),
+    Role.PORTAL_EDITOR: (),
 }
 
 OFFICIAL_ROLES = (Role.SYSTEM_ADMIN, Role.PROVINCE_OFFICIAL, Role.COMMUNE_OFFICIAL)

@@ -24,13 +24,20 @@ def scope_paths(user: Any, roles: tuple[str, ...] | None = None) -> list[str] | 
     """Unit paths the user's active roles cover; None means the whole country.
 
     With `roles`, only assignments of those roles count: personal data in the registry is
-    visible to officials and collectors, not to every citizen of the hamlet.
+    visible to officials and collectors, not to every citizen of the hamlet. Without, a portal
+    editor's assignment does not count (see below).
     """
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     if user.is_superuser:
         return None
-    rows = [(role, path) for role, path in _role_rows(user) if roles is None or role in roles]
+    # Without `roles`, every role that works on the data counts; a portal editor's assignment
+    # only lets them write public pages (asked for by name), never read the records.
+    rows = [
+        (role, path)
+        for role, path in _role_rows(user)
+        if (role in roles if roles is not None else role != Role.PORTAL_EDITOR)
+    ]
     if any(role == Role.SYSTEM_ADMIN for role, _ in rows):
         return None
     return sorted({path for _, path in rows if path})

@@ -286,6 +286,10 @@ MOVED_WITH_HAMLET: tuple[tuple[str, bool], ...] = (
     ("assessments.Assessment", True),
     ("recognition.Certificate", True),
     ("targets.Target", False),
+    # An agency's report sits where the agency does; scope follows it, the content never moves.
+    ("reports.Report", False),
+    # A visitor's registration of interest waits for the hamlet's collector, wherever it goes.
+    ("portal.Interest", False),
 )
 # Rows with a `unit_path` that stay where they are, and why.
 KEPT_WHEN_HAMLET_MOVES: dict[str, str] = {
@@ -298,6 +302,11 @@ KEPT_WHEN_HAMLET_MOVES: dict[str, str] = {
     "targets.TitleCount": "roll-up of the assessments",
     "targets.TitleTotal": "roll-up of the assessments",
     "targets.RegistryCount": "roll-up of the registry",
+    # Placed at a province or a commune (never a hamlet), which a hamlet's move leaves alone.
+    "reports.ReportingPeriod": "owned by a province",
+    "reports.Plan": "issued by a province or commune",
+    "portal.Article": "published by a province or commune",
+    "portal.Material": "published by a province or commune",
 }
 
 # Assessments in the hands of the old province's reviewers and authorities.

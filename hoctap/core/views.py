@@ -25,9 +25,11 @@ from hoctap.core.services import notifications_mark_read
 NOTIFICATIONS_PER_PAGE = 50
 
 
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Each role lands on what it works with: officials on their units, others on their place."""
+    """Each role lands on what it works with: officials on their units, others on their place;
+    visitors who are not signed in on the public portal."""
+    if not request.user.is_authenticated:
+        return redirect("portal:home")
     role = user_primary_role(request.user)
     roots = list(unit_roots(user=request.user)[:50])
     # Officials of a province or commune see the size of their area at a glance.

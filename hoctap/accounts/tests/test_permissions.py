@@ -104,6 +104,7 @@ def test_assignable_roles_of_a_commune_official_are_limited_to_their_commune(
         Role.COLLECTOR: [tree.commune.path],
         Role.ORGANISATION_HEAD: [tree.commune.path],
         Role.CITIZEN: [tree.commune.path],
+        Role.PORTAL_EDITOR: [tree.commune.path],
     }
 
 

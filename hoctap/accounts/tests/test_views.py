@@ -274,7 +274,7 @@ def test_user_create_page_offers_only_roles_the_official_may_give(
 
     assert response.status_code == 200
     offered = {value for value, _label in response.context["form"].fields["role"].choices}
-    assert offered == {Role.COLLECTOR, Role.ORGANISATION_HEAD, Role.CITIZEN}
+    assert offered == {Role.COLLECTOR, Role.ORGANISATION_HEAD, Role.CITIZEN, Role.PORTAL_EDITOR}
 
 
 @pytest.mark.parametrize(

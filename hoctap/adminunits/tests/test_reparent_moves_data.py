@@ -217,6 +217,8 @@ def test_the_move_is_audited_with_the_rows_moved(
         "assessment": 3,
         "certificate": 1,
         "target": 0,
+        "report": 0,
+        "interest": 0,
     }
 
 

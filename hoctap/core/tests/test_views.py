@@ -21,11 +21,11 @@ def unit_link(key: str) -> str:
     return f'href="{reverse("adminunits:detail", args=[key])}"'
 
 
-def test_home_sends_anonymous_visitors_to_login(client: Client) -> None:
+def test_home_sends_anonymous_visitors_to_the_public_portal(client: Client) -> None:
     response = client.get(reverse("core:home"))
 
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('accounts:login')}?next=/"
+    assert response["Location"] == reverse("portal:home")
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from django.utils import translation
 from hoctap.accounts import demo as accounts_demo
 from hoctap.adminunits import demo as adminunits_demo
 from hoctap.assessments import demo as assessments_demo
+from hoctap.portal import demo as portal_demo
 from hoctap.recognition import demo as recognition_demo
 from hoctap.registry import demo as registry_demo
 from hoctap.reports import demo as reports_demo
@@ -32,6 +33,7 @@ class Command(BaseCommand):
             recognition_demo.seed(stdout=self.stdout)
             targets_demo.seed(actor=admin, stdout=self.stdout, van_hoa_now=units["van_hoa_now"])
             reports_demo.seed(actor=admin, stdout=self.stdout, van_hoa_now=units["van_hoa_now"])
+            portal_demo.seed(actor=admin, stdout=self.stdout, van_hoa_now=units["van_hoa_now"])
             accounts_demo.link_citizen(actor=admin, stdout=self.stdout)
             # The services keep the roll-ups in step; this also covers any demo rows written
             # around them, now or by a later demo module.
