@@ -20,16 +20,18 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from hoctap.accounts.models import Role, RoleAssignment, User
 from hoctap.adminunits.models import AdminUnit, Level
 from hoctap.assessments import evidence
 from hoctap.assessments.models import Title
 from hoctap.assessments.services import assessment_register
 from hoctap.core.exceptions import BusinessError, ConflictError
-from hoctap.core.services import audit_event_record
+from hoctap.core.services import audit_event_record, notify
 from hoctap.core.text import normalize_text, search_key
 from hoctap.portal.models import (
     Article,
@@ -360,7 +362,35 @@ def interest_submit(
     audit_event_record(
         actor=None, action="portal.interest_submit", obj=interest, unit_path=interest.unit_path
     )
+    # Written in the interface's language, whatever the visitor reads the portal in; no name
+    # in it, as it may go out by e-mail.
+    with translation.override(settings.LANGUAGE_CODE):
+        message = _("New registration of interest in %(hamlet)s (%(title)s).") % {
+            "hamlet": hamlet.name,
+            "title": Title(interest.title).label,
+        }
+    notify(
+        collectors_of(hamlet),
+        message,
+        url=reverse("portal:interest_handle", args=[interest.pk]),
+    )
     return interest
+
+
+def collectors_of(hamlet: AdminUnit) -> list[Any]:
+    """Who is told of a new registration: the collectors of the hamlet or of its commune, or,
+    where there is none, the commune's officials."""
+    assignments = RoleAssignment.objects.active()
+    ids = assignments.filter(
+        unit__in=[hamlet.pk, hamlet.parent_id], role=Role.COLLECTOR
+    ).values_list("user_id")
+    users = list(User.objects.filter(pk__in=ids, is_active=True))
+    if not users:
+        ids = assignments.filter(unit=hamlet.parent_id, role=Role.COMMUNE_OFFICIAL).values_list(
+            "user_id"
+        )
+        users = list(User.objects.filter(pk__in=ids, is_active=True))
+    return users
 
 
 def _handled(actor: Any, interest: Interest) -> Interest:

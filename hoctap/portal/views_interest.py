@@ -24,19 +24,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from hoctap.accounts.models import Role, RoleAssignment, User
 from hoctap.accounts.scope import scope_paths
 from hoctap.adminunits.models import PATH_STEP, AdminUnit, Level
 from hoctap.assessments import permissions as assessment_permissions
@@ -44,7 +41,6 @@ from hoctap.assessments.models import Assessment, Title
 from hoctap.core import ratelimit
 from hoctap.core.exceptions import BusinessError, ConflictError
 from hoctap.core.rendering import render_page
-from hoctap.core.services import notify
 from hoctap.core.text import normalize_text, search_key
 from hoctap.portal import selectors, services
 from hoctap.portal.forms_interest import (
@@ -186,48 +182,18 @@ def _given_name(full_name: str) -> str:
     return words[-1] if words else ""
 
 
-def _collectors_of(hamlet: AdminUnit) -> list[User]:
-    """Who is told of a new registration: the collectors of the hamlet or of its commune, or,
-    where there is none, the commune's officials."""
-    assignments = RoleAssignment.objects.active()
-    units = [hamlet.pk, hamlet.parent_id]
-    ids = assignments.filter(unit__in=units, role=Role.COLLECTOR).values_list("user_id")
-    users = list(User.objects.filter(pk__in=ids, is_active=True))
-    if not users:
-        ids = assignments.filter(unit=hamlet.parent_id, role=Role.COMMUNE_OFFICIAL).values_list(
-            "user_id"
-        )
-        users = list(User.objects.filter(pk__in=ids, is_active=True))
-    return users
-
-
 def _submit(request: HttpRequest, form: InterestForm) -> Interest:
-    """Save the registration and tell the collectors, together or not at all."""
+    """Save the registration; the service tells the hamlet's collectors."""
     data = form.cleaned_data
-    hamlet: AdminUnit = data["hamlet"]
-    with transaction.atomic():
-        interest = services.interest_submit(
-            hamlet=hamlet,
-            title=data["title"],
-            full_name=data["full_name"],
-            birth_year=data["birth_year"],
-            phone=data["phone"],
-            note=data["note"],
-            sender=services.sender_hash(ratelimit.client_address(request)),
-        )
-        # Written in the interface's language, whatever the visitor reads the portal in;
-        # no name in it, as it may go out by e-mail.
-        with translation.override(settings.LANGUAGE_CODE):
-            message = _("New registration of interest in %(hamlet)s (%(title)s).") % {
-                "hamlet": hamlet.name,
-                "title": Title(interest.title).label,
-            }
-        notify(
-            _collectors_of(hamlet),
-            message,
-            url=reverse("portal:interest_handle", args=[interest.pk]),
-        )
-    return interest
+    return services.interest_submit(
+        hamlet=data["hamlet"],
+        title=data["title"],
+        full_name=data["full_name"],
+        birth_year=data["birth_year"],
+        phone=data["phone"],
+        note=data["note"],
+        sender=services.sender_hash(ratelimit.client_address(request)),
+    )
 
 
 @never_cache  # the page carries the visitor's CSRF token: no cache may hand it to another
