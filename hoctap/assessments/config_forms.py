@@ -12,7 +12,7 @@ from hoctap.accounts.models import Role
 from hoctap.adminunits.models import AdminUnit
 from hoctap.assessments import permissions, rules
 from hoctap.assessments.models import State, Title
-from hoctap.registry.forms import StyledForm
+from hoctap.core.forms import StyledForm
 
 # Every action a rule can be set for, as the configuration pages name it.
 ACTION_NAMES: dict[str, Any] = {

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from hoctap.adminunits.models import AdminUnit
-from hoctap.registry.forms import StyledForm
+from hoctap.core.forms import StyledForm
 
 MAX_UPLOAD_BYTES = 512 * 1024
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hoctap.adminunits.models import AdminUnit
 from hoctap.assessments.models import Title
+from hoctap.core.forms import StyledForm
 from hoctap.portal.models import InterestStatus
 
 # The honeypot: hidden from people (and from screen readers and the keyboard), filled by bots
@@ -30,33 +31,6 @@ TITLES = [
 ]
 STATUS_ALL = "all"
 BIRTH_YEAR_INVALID = _("The year of birth is not valid.")
-
-
-class StyledForm(forms.Form):
-    """Gives every widget its Bootstrap class and marks fields with errors as invalid (with
-    the error's id in aria-describedby, so a screen reader reads it with the field)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
-                # Django points at the help text by itself, unless told otherwise: keep both.
-                help_text = f" id_{name}_helptext" if self.fields[name].help_text else ""
-                attrs["aria-describedby"] = f"id_{name}_error{help_text}"
 
 
 class PlaceField(forms.ModelChoiceField[AdminUnit]):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hoctap.adminunits.models import AdminUnit, Level
+from hoctap.core.forms import StyledForm
 from hoctap.core.text import normalize_text
 from hoctap.registry import importing
 from hoctap.registry.cccd import cccd_problems, restore_leading_zeros
@@ -38,30 +39,6 @@ CCCD_MESSAGES = {
     "century_sex": _("The fourth digit does not match the sex and century of birth."),
     "year": _("Digits 5–6 do not match the year of birth."),
 }
-
-
-class StyledForm(forms.Form):
-    """Gives every widget its Bootstrap class and marks fields with errors as invalid."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
-                attrs["aria-describedby"] = f"id_{name}_error"
 
 
 def unit_label(unit: AdminUnit) -> str:
