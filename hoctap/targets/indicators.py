@@ -34,8 +34,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.utils.functional import Promise
@@ -219,13 +219,37 @@ class TitlePair:
         return str(Title(self.title).label)
 
 
-@dataclasses.dataclass(frozen=True)
+_NOTHING: tuple[int, int, dict[str, int]] = (0, 0, {})
+# title -> (registered: every assessment of the year, recognised, recognised by target group).
+TitleSums = dict[str, tuple[int, int, dict[str, int]]]
+
+
+def add_title(sums: TitleSums, title: str, variant: str, registered: int, recognised: int) -> None:
+    """Add the assessments of a title and target group (`variant`) to the sums."""
+    entry = sums.get(title)
+    if entry is None:
+        sums[title] = (registered, recognised, {variant: recognised})
+        return
+    groups = entry[2]
+    groups[variant] = groups.get(variant, 0) + recognised
+    sums[title] = (entry[0] + registered, entry[1] + recognised, groups)
+
+
+def title_sums(titles: Mapping[tuple[str, str], tuple[int, int]]) -> TitleSums:
+    """The sums of (title, variant) -> (registered, recognised)."""
+    sums: TitleSums = {}
+    for (title, variant), (registered, recognised) in titles.items():
+        add_title(sums, title, variant, registered, recognised)
+    return sums
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class Facts:
     """What is known of one unit (or the country) in one year."""
 
     year: int
-    # (title, variant) -> (registered: every assessment of the year, recognised).
-    titles: Mapping[tuple[str, str], tuple[int, int]]
+    # The assessments of the year per title (`title_sums`).
+    by_title: Mapping[str, tuple[int, int, Mapping[str, int]]]
     # kind -> (value, source) declared by the unit for the year.
     declared: Mapping[str, tuple[int, str]]
     # kind -> count; None when the registry holds nothing for the unit.
@@ -233,25 +257,31 @@ class Facts:
     # The registry counts are of today and the year is an earlier one.
     registry_as_of_now: bool = False
 
-    @functools.cached_property
-    def by_title(self) -> dict[str, tuple[int, dict[str, int]]]:
-        """title -> (registered, recognised by target group), summed once for every indicator."""
-        summed: dict[str, tuple[int, dict[str, int]]] = {}
-        for (title, variant), (registered, recognised) in self.titles.items():
-            before, groups = summed.get(title, (0, {}))
-            groups[variant] = groups.get(variant, 0) + recognised
-            summed[title] = (before + registered, groups)
-        return summed
+    @classmethod
+    def of(
+        cls,
+        *,
+        year: int,
+        titles: Mapping[tuple[str, str], tuple[int, int]],
+        declared: Mapping[str, tuple[int, str]],
+        registry: Mapping[str, int] | None,
+        registry_as_of_now: bool = False,
+    ) -> Facts:
+        """The facts from the (title, variant) -> (registered, recognised) counts."""
+        return cls(year, title_sums(titles), declared, registry, registry_as_of_now)
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing assessed and nothing declared (the registry aside)."""
+        return not self.by_title and not self.declared
 
     def title_pairs(self) -> list[TitlePair]:
         """Registered vs recognised for each title, in the order of `Title`."""
         by_title = self.by_title
         pairs = []
         for title in TITLES:
-            registered, groups = by_title.get(title, (0, {}))
-            pairs.append(
-                TitlePair(title=title, registered=registered, recognised=sum(groups.values()))
-            )
+            registered, recognised, _groups = by_title.get(title, _NOTHING)
+            pairs.append(TitlePair(title, registered, recognised))
         return pairs
 
 
@@ -264,7 +294,7 @@ class OriginKind:
 
 @dataclasses.dataclass(slots=True)  # not frozen: thousands per dashboard, 5× faster to make
 class Origin:
-    """Where a numerator or denominator came from."""
+    """Where a numerator or denominator came from (shared between figures: never changed)."""
 
     kind: str
     # The declared statistic's source.
@@ -286,12 +316,27 @@ class Origin:
 
 NO_DATA = Origin(OriginKind.NONE)
 COUNTED = Origin(OriginKind.ASSESSMENTS)
+_REGISTRY = Origin(OriginKind.REGISTRY)
+_REGISTRY_AS_OF_NOW = Origin(OriginKind.REGISTRY, as_of_now=True)
+_DECLARED: dict[str, Origin] = {}
+
+
+def _declared(source: str) -> Origin:
+    """The origin of a statistic declared with this source (one per source)."""
+    origin = _DECLARED.get(source)
+    if origin is None:
+        if len(_DECLARED) > 10_000:  # sources are few; never let them grow without bound
+            _DECLARED.clear()
+        origin = _DECLARED[source] = Origin(OriginKind.DECLARED, source=source)
+    return origin
+
 
 WARNINGS: Mapping[str, str | Promise] = {
     "denominator_below_numerator": _(
         "The denominator is smaller than the numerator: check the declared statistic."
     ),
 }
+_BELOW: tuple[str, ...] = ("denominator_below_numerator",)
 
 
 @dataclasses.dataclass(slots=True)  # not frozen: thousands per dashboard, 5× faster to make
@@ -303,91 +348,173 @@ class Figure:
     numerator_origin: Origin
     denominator: int | None
     denominator_origin: Origin
-    # None when there is no data (never 0 % for "unknown").
-    percentage: Decimal | None
+    # The percentage in tenths (725: 72,5 %); None when there is no data (never 0 for
+    # "unknown").
+    tenths: int | None
     # Codes of `WARNINGS`.
     warnings: tuple[str, ...] = ()
 
     @property
+    def percentage(self) -> Decimal | None:
+        """The percentage to one decimal (Decimal("72.5")), None without data."""
+        return from_tenths(self.tenths)
+
+    @property
     def has_data(self) -> bool:
-        return self.percentage is not None
+        return self.tenths is not None
 
     @property
     def warning_messages(self) -> list[str]:
         return [str(WARNINGS[code]) for code in self.warnings]
 
 
-_NOTHING: tuple[int, dict[str, int]] = (0, {})
+# -- the arithmetic -----------------------------------------------------------------------------
+
+_NO_READING: tuple[None, Origin] = (None, NO_DATA)
+# A numerator or denominator read from the facts, and where it came from.
+Reading = tuple[int | None, Origin]
+Reader = Callable[[Facts], Reading]
 
 
-def _measure(
-    measure: Measure, facts: Facts, *, numerator: bool = False
-) -> tuple[int | None, Origin]:
-    if type(measure) is Recognised:
-        registered, groups = facts.by_title.get(measure.title, _NOTHING)
-        if not registered:
-            return None, NO_DATA
-        if measure.variants is None:
-            return sum(groups.values()), COUNTED
-        recognised = 0
-        for variant in measure.variants:
-            recognised += groups.get(variant, 0)
-        return recognised, COUNTED
-    assert isinstance(measure, Statistic)
-    declared = facts.declared.get(measure.kind)
-    if declared is not None:
-        return declared[0], Origin(OriginKind.DECLARED, source=declared[1])
-    # A registry count is of today: a fair stand-in for last year's population (said so), not
-    # for last year's results, so a past year's numerator comes from a declaration only.
-    if numerator and facts.registry_as_of_now:
-        return None, NO_DATA
-    if facts.registry is not None and measure.counted_by_registry:
-        return facts.registry.get(measure.kind, 0), Origin(
-            OriginKind.REGISTRY, as_of_now=facts.registry_as_of_now
-        )
-    return None, NO_DATA
+def _reader(measure: Measure, *, numerator: bool) -> Reader:
+    """How the measure is read from a unit's facts (see the module's docstring)."""
+    if isinstance(measure, Recognised):
+        title, variants = measure.title, measure.variants
+
+        def recognised(facts: Facts) -> Reading:
+            registered, total, groups = facts.by_title.get(title, _NOTHING)
+            if not registered:  # the title was not run there that year
+                return _NO_READING
+            if variants is None:
+                return total, COUNTED
+            count = 0
+            for variant in variants:
+                count += groups.get(variant, 0)
+            return count, COUNTED
+
+        return recognised
+
+    kind, counted = measure.kind, measure.counted_by_registry
+
+    def statistic(facts: Facts) -> Reading:
+        declared = facts.declared.get(kind)
+        if declared is not None:
+            return declared[0], _declared(declared[1])
+        if facts.registry_as_of_now:
+            # A registry count is of today: a fair stand-in for last year's population (said
+            # so), not for last year's results: a past year's numerator is declared only.
+            if numerator or not counted or facts.registry is None:
+                return _NO_READING
+            return facts.registry.get(kind, 0), _REGISTRY_AS_OF_NOW
+        if counted and facts.registry is not None:
+            return facts.registry.get(kind, 0), _REGISTRY
+        return _NO_READING
+
+    return statistic
+
+
+def to_tenths(numerator: int | None, denominator: int | None) -> int | None:
+    """100 × numerator / denominator in tenths of a percent, rounded half up (away from zero);
+    None without both or over 0. Integers only: a dashboard works out thousands of these."""
+    if numerator is None or denominator is None or denominator <= 0:
+        return None
+    if numerator < 0:
+        return -((-2000 * numerator + denominator) // (2 * denominator))
+    return (2000 * numerator + denominator) // (2 * denominator)
+
+
+def from_tenths(tenths: int | None) -> Decimal | None:
+    """Tenths of a percent as the percentage: 725 -> Decimal("72.5"), 950 -> Decimal("95.0")."""
+    return Decimal(tenths).scaleb(-1) if tenths is not None else None
 
 
 def percentage_of(numerator: int | None, denominator: int | None) -> Decimal | None:
     """100 × numerator / denominator to one decimal (half up); None without both or over 0."""
-    if numerator is None or denominator is None or denominator <= 0:
-        return None
-    if numerator < 0:
-        return (Decimal(100 * numerator) / Decimal(denominator)).quantize(
-            _TENTH, rounding=ROUND_HALF_UP
+    return from_tenths(to_tenths(numerator, denominator))
+
+
+@dataclasses.dataclass(frozen=True)
+class _Compiled:
+    """The indicators' readers, made once."""
+
+    indicators: tuple[tuple[Indicator, Reader, Reader], ...]
+
+    @classmethod
+    def of(cls, indicators: Iterable[Indicator]) -> _Compiled:
+        return cls(
+            tuple(
+                (
+                    indicator,
+                    _reader(indicator.numerator, numerator=True),
+                    _reader(indicator.denominator, numerator=False),
+                )
+                for indicator in indicators
+            )
         )
-    # In tenths, rounded half up, in integers: the same Decimal ("72.5", "95.0") without a
-    # Decimal division (a dashboard works out thousands of these).
-    return Decimal((2000 * numerator + denominator) // (2 * denominator)).scaleb(-1)
 
 
-_TENTH = Decimal("0.1")
+_COMPILED = _Compiled.of(INDICATORS)
+_BY_CODE: Mapping[str, tuple[Indicator, Reader, Reader]] = {
+    entry[0].code: entry for entry in _COMPILED.indicators
+}
 
 
-def percentage(indicator: Indicator, facts: Facts) -> Decimal | None:
-    """The indicator's percentage alone (what `evaluate(...).percentage` gives)."""
-    return percentage_of(
-        _measure(indicator.numerator, facts, numerator=True)[0],
-        _measure(indicator.denominator, facts)[0],
+def _readers(indicator: Indicator) -> tuple[Reader, Reader]:
+    entry = _BY_CODE.get(indicator.code)
+    if entry is not None and entry[0] is indicator:
+        return entry[1], entry[2]
+    return _reader(indicator.numerator, numerator=True), _reader(
+        indicator.denominator, numerator=False
+    )
+
+
+def _figure(indicator: Indicator, numerator: Reader, denominator: Reader, facts: Facts) -> Figure:
+    count, count_origin = numerator(facts)
+    over, over_origin = denominator(facts)
+    if count is None or over is None:
+        return Figure(indicator, count, count_origin, over, over_origin, None)
+    return Figure(
+        indicator,
+        count,
+        count_origin,
+        over,
+        over_origin,
+        to_tenths(count, over),
+        _BELOW if over < count else (),
     )
 
 
 def evaluate(indicator: Indicator, facts: Facts) -> Figure:
     """The indicator's figure from the facts of one unit and year."""
-    numerator, numerator_origin = _measure(indicator.numerator, facts, numerator=True)
-    denominator, denominator_origin = _measure(indicator.denominator, facts)
-    warnings: list[str] = []
-    if numerator is not None and denominator is not None and denominator < numerator:
-        warnings.append("denominator_below_numerator")
-    return Figure(
-        indicator=indicator,
-        numerator=numerator,
-        numerator_origin=numerator_origin,
-        denominator=denominator,
-        denominator_origin=denominator_origin,
-        percentage=percentage_of(numerator, denominator),
-        warnings=tuple(warnings),
-    )
+    return _figure(indicator, *_readers(indicator), facts)
+
+
+def evaluate_all(facts: Facts) -> list[Figure]:
+    """The figures of every indicator (`INDICATORS`, in order) from the same facts."""
+    return [
+        _figure(indicator, numerator, denominator, facts)
+        for indicator, numerator, denominator in _COMPILED.indicators
+    ]
+
+
+def evaluate_from(facts: Facts, start: Facts | None) -> list[tuple[Figure, int | None]]:
+    """The figure of every indicator (`INDICATORS`, in order) from the facts, each with the
+    percentage in tenths the facts `start` give (those of 2021: where a trajectory starts;
+    None: none). One pass: a province's dashboard works out thousands."""
+    found: list[tuple[Figure, int | None]] = []
+    for indicator, numerator, denominator in _COMPILED.indicators:
+        figure = _figure(indicator, numerator, denominator, facts)
+        tenths = None
+        if start is not None:
+            tenths = to_tenths(numerator(start)[0], denominator(start)[0])
+        found.append((figure, tenths))
+    return found
+
+
+def percentage(indicator: Indicator, facts: Facts) -> Decimal | None:
+    """The indicator's percentage alone (what `evaluate(...).percentage` gives)."""
+    numerator, denominator = _readers(indicator)
+    return from_tenths(to_tenths(numerator(facts)[0], denominator(facts)[0]))
 
 
 def indicator_list() -> list[dict[str, Any]]:

@@ -360,7 +360,7 @@ def counts_at(paths: Iterable[str]) -> dict[str, dict[str, int]]:
     if not wanted:
         return found
     rows = (
-        RegistryCount.objects.filter(unit_path__in=wanted)
+        RegistryCount.objects.filter(unit_path__any=wanted)
         .order_by()  # grouped in Python: no sort
         .values_list("unit_path", "kind", "count")
     )

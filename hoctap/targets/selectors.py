@@ -38,7 +38,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -61,8 +61,11 @@ from hoctap.targets.indicators import (
     Indicator,
     OriginKind,
     TitlePair,
-    evaluate,
-    percentage,
+    TitleSums,
+    add_title,
+    evaluate_all,
+    evaluate_from,
+    from_tenths,
 )
 from hoctap.targets.models import COUNTRY_LEVEL, TARGET_YEARS, Target, TitleCount, TitleTotal
 from hoctap.targets.permissions import DASHBOARD_ROLES, can_view_dashboard
@@ -78,7 +81,6 @@ FURTHEST_BEHIND_LIMIT = 10
 # Lineage chains longer than this are not followed (the 2025 reform is one step; a hamlet
 # merged twice is two).
 MAX_LINEAGE_STEPS = 8
-_TENTH = Decimal("0.1")
 
 
 class DashboardUnitNotFound(AdminUnit.DoesNotExist):
@@ -153,10 +155,15 @@ class _Targets:
         cls, units: Iterable[AdminUnit | None], *, indicator: str | None = None
     ) -> _Targets:
         paths = {path for unit in units for path in _chain(unit) if path}
-        rows = Target.objects.filter(Q(unit__isnull=True) | Q(unit_path__in=sorted(paths)))
+        rows = Target.objects.filter(Q(unit__isnull=True) | Q(unit_path__any=sorted(paths)))
         if indicator is not None:
             rows = rows.filter(indicator=indicator)
-        return cls(rows.select_related("unit"))
+        # Timestamps are never shown here, and each costs the driver a parse.
+        return cls(
+            rows.select_related("unit").defer(
+                "created_at", "updated_at", "unit__created_at", "unit__updated_at", "unit__note"
+            )
+        )
 
     def resolve(self, indicator: str, unit: AdminUnit | None, year: int) -> TargetInfo | None:
         return self.resolve_chain(indicator, _chain(unit), year)
@@ -210,24 +217,6 @@ def _chain_of_path(path: str) -> list[str]:
 # -- the dashboard's shapes ---------------------------------------------------------------------
 
 
-class _Baseline:
-    """The unit's 2021 percentage, worked out on first use: a page judges most rows without it
-    (no data, no target, or the target met), so hundreds of rows need not evaluate 2021."""
-
-    __slots__ = ("_function", "_value")
-    _PENDING: Any = object()
-
-    def __init__(self, value: Decimal | Callable[[], Decimal | None] | None) -> None:
-        self._function = value if callable(value) else None
-        self._value = self._PENDING if callable(value) else value
-
-    def get(self) -> Decimal | None:
-        if self._value is self._PENDING:
-            assert self._function is not None
-            self._value = self._function()
-        return self._value
-
-
 @dataclasses.dataclass(slots=True)  # not frozen: thousands per dashboard, 5× faster to make
 class IndicatorRow:
     """An indicator in one unit and year: its figure, targets, trajectory and status."""
@@ -239,19 +228,21 @@ class IndicatorRow:
     next_target: TargetInfo | None
     status: str
     year: int
-    _baseline: _Baseline = dataclasses.field(repr=False, compare=False)
+    # The unit's percentage in 2021 in tenths, where the trajectory starts (None: from 0).
+    baseline_tenths: int | None
+    # Where the line from the baseline to the next target stands this year, in tenths (None:
+    # no target).
+    expected_tenths: int | None
 
     @property
     def baseline(self) -> Decimal | None:
         """The unit's percentage in 2021, where the trajectory starts (None: started from 0)."""
-        return self._baseline.get()
+        return from_tenths(self.baseline_tenths)
 
     @property
     def expected(self) -> Decimal | None:
         """Where the straight line from the baseline to the next target stands this year."""
-        if self.next_target is None:
-            return None
-        return _expected(self.baseline, self.next_target, self.year)
+        return from_tenths(self.expected_tenths)
 
     @property
     def indicator(self) -> Indicator:
@@ -264,10 +255,9 @@ class IndicatorRow:
     @property
     def gap(self) -> Decimal | None:
         """Percentage points above (+) or below (−) the trajectory."""
-        expected = self.expected
-        if self.figure.percentage is None or expected is None:
+        if self.figure.tenths is None or self.expected_tenths is None:
             return None
-        return self.figure.percentage - expected
+        return from_tenths(self.figure.tenths - self.expected_tenths)
 
     @property
     def status_label(self) -> str:
@@ -438,7 +428,7 @@ def _rolled_in(roots: Sequence[AdminUnit]) -> dict[int, list[UnitRef]]:
             by_level[root_of[unit_id].level].append(unit_id)
         same_level = Q()
         for level, ids in by_level.items():
-            same_level |= Q(successor_id__in=ids, predecessor__level=level)
+            same_level |= Q(successor_id__any=ids, predecessor__level=level)
         links = AdminUnitLineage.objects.filter(same_level, is_primary=True).values_list(
             "successor_id",
             "predecessor_id",
@@ -472,18 +462,18 @@ def _rolled_in(roots: Sequence[AdminUnit]) -> dict[int, list[UnitRef]]:
     return rolled
 
 
-# (path, year) -> (title, variant) -> (registered, recognised)
-_TitleRows = dict[tuple[str, int], dict[tuple[str, str], tuple[int, int]]]
+# (path, year) -> the assessments per title (`indicators.title_sums`)
+_TitleRows = dict[tuple[str, int], TitleSums]
 
 
 def _title_rows(wanted: Mapping[frozenset[int], set[str]]) -> _TitleRows:
     """The registered and recognised counts of the paths in the years (years -> paths); one
-    query over `TitleTotal`, a row per title and target group."""
+    query over `TitleTotal`, a row per title and target group, summed per title as read."""
     condition = Q()
     for years, paths in wanted.items():
         if paths and years:
-            condition |= Q(unit_path__in=sorted(paths), year__in=sorted(years))
-    rows: _TitleRows = defaultdict(dict)
+            condition |= Q(unit_path__any=sorted(paths), year__in=sorted(years))
+    rows: _TitleRows = {}
     if not condition:
         return rows
     totals = (
@@ -497,7 +487,10 @@ def _title_rows(wanted: Mapping[frozenset[int], set[str]]) -> _TitleRows:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for path, year, title, variant, registered, recognised in cursor.fetchall():
-            rows[(path, year)][(title, variant)] = (registered, recognised)
+            sums = rows.get((path, year))
+            if sums is None:
+                sums = rows[(path, year)] = {}
+            add_title(sums, title, variant, registered, recognised)
     return rows
 
 
@@ -508,7 +501,7 @@ def _declared_rows(
     condition = Q()
     for years, unit_ids in wanted.items():
         if unit_ids and years:
-            condition |= Q(unit_id__in=sorted(unit_ids), year__in=sorted(years))
+            condition |= Q(unit_id__any=sorted(unit_ids), year__in=sorted(years))
     rows: dict[tuple[int, int], dict[str, tuple[int, str]]] = defaultdict(dict)
     if not condition:
         return rows
@@ -558,54 +551,77 @@ def _next_target(targets: Mapping[int, TargetInfo | None], year: int) -> TargetI
     return None
 
 
-def _expected(baseline: Decimal | None, target: TargetInfo, year: int) -> Decimal:
-    """The straight line from the 2021 value (0 without one) to the target, in the year."""
-    start = baseline if baseline is not None else Decimal(0)
-    if target.year <= BASELINE_YEAR:
-        return target.value
-    share = Decimal(min(max(year - BASELINE_YEAR, 0), target.year - BASELINE_YEAR)) / Decimal(
-        target.year - BASELINE_YEAR
+def _hundredths(value: Decimal) -> int:
+    """A target (two decimals at most) in hundredths of a percent: 95 -> 9500."""
+    return int(value.scaleb(2).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def _expected_tenths(start: int | None, target: int, target_year: int, year: int) -> int:
+    """The straight line from the 2021 value (`start`, tenths; 0 without one) to the target
+    (`target`, hundredths, in `target_year`), where it stands in the year: in tenths, rounded
+    half up, worked out exactly in integers."""
+    start_hundredths = 10 * start if start is not None else 0
+    steps = max(target_year - BASELINE_YEAR, 1)
+    done = min(max(year - BASELINE_YEAR, 0), steps) if target_year > BASELINE_YEAR else steps
+    # In hundredths × steps; then to tenths, half up (the value is never negative).
+    exact = start_hundredths * steps + (target - start_hundredths) * done
+    return (2 * exact + 10 * steps) // (20 * steps)
+
+
+_MET, _ON_TRACK, _BEHIND = Status.MET, Status.ON_TRACK, Status.BEHIND
+_NO_TARGET, _NO_DATA = Status.NO_TARGET, Status.NO_DATA
+
+# The targets that apply to a unit for one indicator: of 2025, of 2030, the one the year is
+# judged against and that one in hundredths.
+_Applying = tuple[TargetInfo | None, TargetInfo | None, TargetInfo | None, int | None]
+
+
+def _applying(
+    targets: Mapping[int, TargetInfo | None], next_target: TargetInfo | None
+) -> _Applying:
+    return (
+        targets.get(2025),
+        targets.get(2030),
+        next_target,
+        _hundredths(next_target.value) if next_target is not None else None,
     )
-    return (start + (target.value - start) * share).quantize(_TENTH, rounding=ROUND_HALF_UP)
 
 
-_UNSET: Any = object()
+def _judged(figure: Figure, applying: _Applying, baseline: int | None, year: int) -> IndicatorRow:
+    """The row of a figure (see `judge`), the baseline in tenths."""
+    target_2025, target_2030, next_target, target = applying
+    value = figure.tenths
+    if next_target is None or target is None:
+        status = _NO_DATA if value is None else _NO_TARGET
+        return IndicatorRow(
+            figure, target_2025, target_2030, next_target, status, year, baseline, None
+        )
+    expected = _expected_tenths(baseline, target, next_target.year, year)
+    if value is None:
+        status = _NO_DATA
+    elif 10 * value >= target:
+        status = _MET
+    elif value >= expected:
+        status = _ON_TRACK
+    else:
+        status = _BEHIND
+    return IndicatorRow(
+        figure, target_2025, target_2030, next_target, status, year, baseline, expected
+    )
 
 
 def judge(
     figure: Figure,
     targets: Mapping[int, TargetInfo | None],
-    baseline: Decimal | Callable[[], Decimal | None] | None,
+    baseline: Decimal | None,
     year: int,
-    next_target: TargetInfo | None = _UNSET,
 ) -> IndicatorRow:
-    """The status of a figure against the targets that apply (see the module's docstring).
-
-    `baseline` may be a function giving it, called only when the status needs it;
-    `next_target` when already worked out from the same targets and year."""
-    if next_target is _UNSET:
-        next_target = _next_target(targets, year)
-    start = _Baseline(baseline)
-    value = figure.percentage
-    if value is None:
-        status = Status.NO_DATA
-    elif next_target is None:
-        status = Status.NO_TARGET
-    elif value >= next_target.value:
-        status = Status.MET
-    elif value >= _expected(start.get(), next_target, year):
-        status = Status.ON_TRACK
-    else:
-        status = Status.BEHIND
-    return IndicatorRow(
-        figure=figure,
-        target_2025=targets.get(2025),
-        target_2030=targets.get(2030),
-        next_target=next_target,
-        status=status,
-        year=year,
-        _baseline=start,
-    )
+    """The status of a figure against the targets of each target year that apply, from the
+    unit's 2021 percentage (`baseline`; None: none) in the year (see the module's docstring)."""
+    start = None
+    if baseline is not None:
+        start = int(baseline.scaleb(1).to_integral_value(rounding=ROUND_HALF_UP))
+    return _judged(figure, _applying(targets, _next_target(targets, year)), start, year)
 
 
 # -- the dashboard ------------------------------------------------------------------------------
@@ -649,10 +665,14 @@ def dashboard(
     if hierarchy == HIERARCHY_CURRENT:
         rolled_in = _rolled_in([item for item in shown if item is not None])
 
+    # The paths whose results a unit shows: its own and those of the units rolled into it.
+    paths_of: dict[int | None, list[str]] = {None: [""]}
+    for item in shown:
+        if item is not None:
+            paths_of[item.pk] = [item.path, *(other.path for other in rolled_in.get(item.pk, []))]
+
     def sources(item: AdminUnit | None) -> list[str]:
-        if item is None:
-            return [""]
-        return [item.path, *(other.path for other in rolled_in.get(item.pk, []))]
+        return paths_of[item.pk if item is not None else None]
 
     # The unit's figures for every year of the trend, its children's for 2021 and the year
     # (the same set of years when the year is 2022 or earlier).
@@ -682,69 +702,61 @@ def dashboard(
             % {"unit": unit.name if unit is not None else "", "year": year}
         )
 
+    no_titles: TitleSums = {}
+
     def facts(item: AdminUnit | None, fact_year: int) -> Facts:
         paths = sources(item)
         if len(paths) == 1:  # nothing rolled in: the roll-up's rows as they are
-            titles = title_rows.get((paths[0], fact_year), {})
+            titles = title_rows.get((paths[0], fact_year), no_titles)
         else:
-            summed: dict[tuple[str, str], tuple[int, int]] = defaultdict(lambda: (0, 0))
+            titles = {}
             for path in paths:
-                for key, (registered, recognised) in title_rows.get((path, fact_year), {}).items():
-                    before = summed[key]
-                    summed[key] = (before[0] + registered, before[1] + recognised)
-            titles = dict(summed)
-        counted = registry.get(item.path if item is not None else "") or None
+                for title, (registered, _recognised, groups) in title_rows.get(
+                    (path, fact_year), no_titles
+                ).items():
+                    for variant, recognised in groups.items():
+                        add_title(titles, title, variant, registered, recognised)
+                        registered = 0  # counted once per title
         return Facts(
-            year=fact_year,
-            titles=titles,
-            declared=declared.get((item.pk, fact_year), {}) if item is not None else {},
-            registry=counted,
-            registry_as_of_now=fact_year < this_year,
+            fact_year,
+            titles,
+            declared.get((item.pk, fact_year), {}) if item is not None else {},
+            registry.get(item.path if item is not None else "") or None,
+            fact_year < this_year,
         )
 
-    Applying = tuple[dict[int, TargetInfo | None], TargetInfo | None]
-    applying_by_chain: dict[tuple[str, ...], list[Applying]] = {}
+    applying_by_chain: dict[tuple[str, ...], list[_Applying]] = {}
 
-    def applying_to(item: AdminUnit | None) -> list[Applying]:
-        """Per indicator, the targets of each target year that apply to the unit, and the one
-        the year is judged against (shared by the units with the same chain of setters)."""
+    def applying_to(item: AdminUnit | None) -> list[_Applying]:
+        """Per indicator, the targets that apply to the unit (shared by the units with the
+        same chain of units that set targets)."""
         chain = tuple(path for path in _chain(item) if path in targets.paths)
-        if chain not in applying_by_chain:
-            found: list[Applying] = []
+        found = applying_by_chain.get(chain)
+        if found is None:
+            found = []
             for indicator in INDICATORS:
                 by_year = {
                     target_year: targets.resolve_chain(indicator.code, list(chain), target_year)
                     for target_year in TARGET_YEARS
                 }
-                found.append((by_year, _next_target(by_year, year)))
+                found.append(_applying(by_year, _next_target(by_year, year)))
             applying_by_chain[chain] = found
-        return applying_by_chain[chain]
+        return found
 
     def unit_row(item: AdminUnit | None) -> UnitRow:
         now = facts(item, year)
-        started: list[Facts | None] = []
-
-        def start() -> Facts | None:
-            """The unit's facts of 2021 (None: none), read on first use."""
-            if not started:
-                found = facts(item, BASELINE_YEAR) if year > BASELINE_YEAR else None
-                # Without any result or declaration in 2021 every figure of then is unknown.
-                if found is not None and not found.titles and not found.declared:
-                    found = None
-                started.append(found)
-            return started[0]
-
-        def baseline_of(indicator: Indicator) -> Callable[[], Decimal | None]:
-            def baseline() -> Decimal | None:
-                facts_2021 = start()
-                return percentage(indicator, facts_2021) if facts_2021 is not None else None
-
-            return baseline
-
-        rows = []
-        for indicator, (applying, next_target) in zip(INDICATORS, applying_to(item), strict=True):
-            figure = evaluate(indicator, now)
-            rows.append(judge(figure, applying, baseline_of(indicator), year, next_target))
+        start = None
+        if year > BASELINE_YEAR:
+            start = facts(item, BASELINE_YEAR)
+            # Without any result or declaration in 2021 every figure of then is unknown.
+            if start.is_empty:
+                start = None
+        rows = [
+            _judged(figure, applying, baseline, year)
+            for (figure, baseline), applying in zip(
+                evaluate_from(now, start), applying_to(item), strict=True
+            )
+        ]
         return UnitRow(
             unit=item,
             indicators=rows,
@@ -760,7 +772,7 @@ def dashboard(
         trend.append(
             TrendPoint(
                 year=trend_year,
-                figures=[evaluate(indicator, point) for indicator in INDICATORS],
+                figures=evaluate_all(point),
                 titles=point.title_pairs(),
             )
         )
@@ -768,10 +780,14 @@ def dashboard(
         Behind(unit=child.unit, row=row)
         for child in child_rows
         for row in child.indicators
-        if row.status == Status.BEHIND
+        if row.status == _BEHIND
     ]
     behind.sort(
-        key=lambda item: (item.gap, item.unit.name if item.unit else "", item.row.indicator.code)
+        key=lambda item: (
+            item.row.figure.tenths - item.row.expected_tenths,  # type: ignore[operator]  # behind
+            item.unit.name if item.unit else "",
+            item.row.figure.indicator.code,
+        )
     )
     uses_registry_of_now = year < this_year and any(
         row.figure.denominator_origin.kind == OriginKind.REGISTRY

@@ -3,16 +3,20 @@ come from, the percentage, the warning and the "no data" cases; and the status r
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import pytest
 from django.utils import translation
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hoctap.assessments.models import Title
 from hoctap.registry.models import StatisticKind, TargetGroup
-from hoctap.targets import indicators
+from hoctap.targets import indicators, selectors
 from hoctap.targets.indicators import (
     INDICATOR_BY_CODE,
     INDICATORS,
@@ -43,7 +47,7 @@ def facts(
     *,
     as_of_now: bool = False,
 ) -> Facts:
-    return Facts(
+    return Facts.of(
         year=2025,
         titles=titles or {},
         declared=declared or {},
@@ -260,7 +264,7 @@ def status_of(
         numerator_origin=indicators.NO_DATA,
         denominator=None,
         denominator_origin=indicators.NO_DATA,
-        percentage=Decimal(percentage) if percentage is not None else None,
+        tenths=int(Decimal(percentage) * 10) if percentage is not None else None,
     )
     applying = {2025: targets.get("t2025"), 2030: targets.get("t2030")}
     row = judge(given, applying, Decimal(baseline) if baseline is not None else None, year)
@@ -295,3 +299,48 @@ def test_a_missing_later_target_leaves_the_earlier_one_standing() -> None:
 def test_no_target_and_no_data() -> None:
     assert status_of("40", 2025, None)[0] == Status.NO_TARGET
     assert status_of(None, 2025, None, t2025=target(2025, 70))[0] == Status.NO_DATA
+
+
+# -- the integer arithmetic is the rational one, rounded half up ------------------------------
+
+
+def _half_up(value: Fraction) -> int:
+    """The integer nearest to a value, halves away from zero."""
+    rounded = math.floor(abs(value) + Fraction(1, 2))
+    return rounded if value >= 0 else -rounded
+
+
+@given(st.integers(min_value=-10_000, max_value=10**9), st.integers(min_value=-5, max_value=10**9))
+def test_percentages_in_tenths_are_exact(numerator: int, denominator: int) -> None:
+    tenths = indicators.to_tenths(numerator, denominator)
+    if denominator <= 0:
+        assert tenths is None
+        return
+    assert tenths == _half_up(Fraction(1000 * numerator, denominator))
+    assert percentage_of(numerator, denominator) == Decimal(tenths).scaleb(-1)
+
+
+@given(
+    st.one_of(st.none(), st.integers(min_value=0, max_value=1000)),
+    st.integers(min_value=0, max_value=10_000),
+    st.sampled_from([2025, 2030]),
+    st.integers(min_value=2015, max_value=2035),
+)
+def test_the_trajectory_is_the_exact_straight_line(
+    start: int | None, target: int, target_year: int, year: int
+) -> None:
+    """From the 2021 value (tenths) to the target (hundredths) in its year, in tenths."""
+    expected = selectors._expected_tenths(start, target, target_year, year)
+    begin = Fraction(start or 0, 10)
+    share = Fraction(min(max(year - 2021, 0), target_year - 2021), target_year - 2021)
+    exact = begin + (Fraction(target, 100) - begin) * share
+    assert expected == _half_up(exact * 10)
+    applying = TargetInfo("x", target_year, Decimal(target).scaleb(-2), None, "QĐ")
+    row = judge(
+        indicators.Figure(INDICATORS[0], None, indicators.NO_DATA, None, indicators.NO_DATA, None),
+        {target_year: applying},
+        Decimal(start).scaleb(-1) if start is not None else None,
+        year,
+    )
+    if row.next_target is not None:  # a 2030 target stands from 2026 only
+        assert row.expected == Decimal(expected).scaleb(-1)
