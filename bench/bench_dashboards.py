@@ -19,10 +19,17 @@ Figures, at each size (rows = assessment rows in the database):
   with the data only until every unit holds every title × state × level × target group
   combination);
 - `dashboards.{national,province}.selector.seconds`: the whole dashboard selector
-  (`hoctap.targets.selectors.dashboard`) when the app has it, the same way;
+  (`hoctap.targets.selectors.dashboard`) when the app has it, the same way: its queries and
+  the Python that makes every figure, target and status of the page from their rows;
+- `dashboards.{national,province}.selector_queries.seconds`: the dashboard's queries alone,
+  the statements the selector sent (captured from one call) sent again and their rows
+  fetched: what reading the roll-ups costs, against which the naive GROUP BY is compared;
+  with `rows_returned`, the rows they bring back (summary rows: they grow with the data only
+  until every unit shown holds every title × target group and every registry count);
 - `dashboards.{national,province}.naive.seconds`: the same numbers by GROUP BY over the
   assessments (filtered by path prefix for the province), ratio 10M/1M, and
-  `...naive_vs_rollup` whose ratio is naive/rollup; the naive numbers are checked equal to the
+  `...naive_vs_rollup` and `...naive_vs_selector_queries` whose ratio is naive/rollup and
+  naive/the selector's queries; the naive numbers are checked equal to the
   roll-up's;
 - setup: `dashboards.generate.seconds`, `dashboards.rebuild.seconds` (`rollups.rebuild()`,
   set-based in the database; + the registry counts'), `dashboards.titlecount.rows`,
@@ -151,6 +158,29 @@ def selector_reader(user: Any, unit: Any) -> Callable[[], Any] | None:
     return read
 
 
+def replay_reader(read: Callable[[], Any]) -> Callable[[], Any]:
+    """The statements `read` sends to the database (captured from one call, parameters bound),
+    sent again as they are and their rows fetched: what the database and driver cost of the
+    selector, without the Python that makes the figures from the rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    read()  # warm: what the user's first call loads once (their roles) is not the dashboard's
+    with CaptureQueriesContext(connection) as captured:
+        read()
+    statements = [query["sql"] for query in captured.captured_queries]
+
+    def replay() -> int:
+        rows = 0
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+                rows += len(cursor.fetchall())
+        return rows
+
+    return replay
+
+
 def same_numbers(rollup: Any, naive: Any) -> None:
     """The roll-up's and the naive query's numbers agree, unit by unit and in all."""
     children, own = rollup
@@ -253,6 +283,7 @@ def measure(admin: Any, official: Any, province: Any) -> dict[str, Any]:
         selector = selector_reader(user, unit)
         if selector is not None:
             readers["selector"] = selector
+            readers["selector_queries"] = replay_reader(selector)
         for name, read in readers.items():
             (
                 figures[f"{scope}.{name}"],
@@ -260,6 +291,8 @@ def measure(admin: Any, official: Any, province: Any) -> dict[str, Any]:
                 figures[f"{scope}.{name}.cpu"],
             ) = timings(read)
             figures[f"{scope}.{name}.queries"] = queries(read)
+        if "selector_queries" in readers:
+            figures[f"{scope}.selector_queries.rows_returned"] = readers["selector_queries"]()
         figures[f"{scope}.rollup.rows_read"] = rows_read(unit)
         same_numbers(readers["rollup"](), readers["naive"]())
     print(f"# measured: {figures}", file=sys.stderr, flush=True)
@@ -323,13 +356,15 @@ def main() -> None:
                 where = (
                     {"province_assessments": steps["in_province"]} if scope == "province" else {}
                 )
-                for reader in ("rollup", "selector"):
+                for reader in ("rollup", "selector", "selector_queries"):
                     name = f"{scope}.{reader}"
                     if name not in figures:
                         continue
-                    extra = (
-                        {"rows_read": figures[f"{name}.rows_read"]} if reader == "rollup" else {}
-                    )
+                    extra = {
+                        key: figures[f"{name}.{key}"]
+                        for key in ("rows_read", "rows_returned")
+                        if f"{name}.{key}" in figures
+                    }
                     emit(
                         f"dashboards.{name}.seconds",
                         figures[name],
@@ -366,6 +401,15 @@ def main() -> None:
                     baseline=figures[f"{scope}.rollup"],
                     year=YEAR,
                 )
+                if f"{scope}.selector_queries" in figures:
+                    emit(
+                        f"dashboards.{scope}.naive_vs_selector_queries",
+                        figures[naive],
+                        "s",
+                        rows,
+                        baseline=figures[f"{scope}.selector_queries"],
+                        year=YEAR,
+                    )
 
 
 if __name__ == "__main__":
