@@ -393,23 +393,16 @@ def main() -> None:
                     year=YEAR,
                     **where,
                 )
-                emit(
-                    f"dashboards.{scope}.naive_vs_rollup",
-                    figures[naive],
-                    "s",
-                    rows,
-                    baseline=figures[f"{scope}.rollup"],
-                    year=YEAR,
-                )
-                if f"{scope}.selector_queries" in figures:
-                    emit(
-                        f"dashboards.{scope}.naive_vs_selector_queries",
-                        figures[naive],
-                        "s",
-                        rows,
-                        baseline=figures[f"{scope}.selector_queries"],
-                        year=YEAR,
-                    )
+                for reader in ("rollup", "selector_queries"):
+                    if f"{scope}.{reader}" in figures:
+                        emit(
+                            f"dashboards.{scope}.naive_vs_{reader}",
+                            figures[naive],
+                            "s",
+                            rows,
+                            baseline=figures[f"{scope}.{reader}"],
+                            year=YEAR,
+                        )
 
 
 if __name__ == "__main__":
