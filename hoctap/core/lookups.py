@@ -12,6 +12,7 @@ converted one by one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Field, ForeignObject
@@ -26,7 +27,7 @@ class AnyOf(In):
             return list(self.rhs)
         return super().get_prep_lookup()
 
-    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, Sequence[Any]]:
         if not self.rhs_is_direct_value():
             return super().as_sql(compiler, connection)
         lhs, lhs_params = self.process_lhs(compiler, connection)
