@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -433,29 +433,17 @@ def percentage_of(numerator: int | None, denominator: int | None) -> Decimal | N
     return from_tenths(to_tenths(numerator, denominator))
 
 
-@dataclasses.dataclass(frozen=True)
-class _Compiled:
-    """The indicators' readers, made once."""
-
-    indicators: tuple[tuple[Indicator, Reader, Reader], ...]
-
-    @classmethod
-    def of(cls, indicators: Iterable[Indicator]) -> _Compiled:
-        return cls(
-            tuple(
-                (
-                    indicator,
-                    _reader(indicator.numerator, numerator=True),
-                    _reader(indicator.denominator, numerator=False),
-                )
-                for indicator in indicators
-            )
-        )
-
-
-_COMPILED = _Compiled.of(INDICATORS)
+# Each indicator with its numerator's and its denominator's reader, made once.
+_COMPILED: tuple[tuple[Indicator, Reader, Reader], ...] = tuple(
+    (
+        indicator,
+        _reader(indicator.numerator, numerator=True),
+        _reader(indicator.denominator, numerator=False),
+    )
+    for indicator in INDICATORS
+)
 _BY_CODE: Mapping[str, tuple[Indicator, Reader, Reader]] = {
-    entry[0].code: entry for entry in _COMPILED.indicators
+    entry[0].code: entry for entry in _COMPILED
 }
 
 
@@ -493,7 +481,7 @@ def evaluate_all(facts: Facts) -> list[Figure]:
     """The figures of every indicator (`INDICATORS`, in order) from the same facts."""
     return [
         _figure(indicator, numerator, denominator, facts)
-        for indicator, numerator, denominator in _COMPILED.indicators
+        for indicator, numerator, denominator in _COMPILED
     ]
 
 
@@ -502,19 +490,13 @@ def evaluate_from(facts: Facts, start: Facts | None) -> list[tuple[Figure, int |
     percentage in tenths the facts `start` give (those of 2021: where a trajectory starts;
     None: none). One pass: a province's dashboard works out thousands."""
     found: list[tuple[Figure, int | None]] = []
-    for indicator, numerator, denominator in _COMPILED.indicators:
+    for indicator, numerator, denominator in _COMPILED:
         figure = _figure(indicator, numerator, denominator, facts)
         tenths = None
         if start is not None:
             tenths = to_tenths(numerator(start)[0], denominator(start)[0])
         found.append((figure, tenths))
     return found
-
-
-def percentage(indicator: Indicator, facts: Facts) -> Decimal | None:
-    """The indicator's percentage alone (what `evaluate(...).percentage` gives)."""
-    numerator, denominator = _readers(indicator)
-    return from_tenths(to_tenths(numerator(facts)[0], denominator(facts)[0]))
 
 
 def indicator_list() -> list[dict[str, Any]]:
