@@ -7,7 +7,9 @@ Setup (timed and reported, not a target): the national-shaped synthetic data set
 and the registry counts' when the app keeps them), VACUUM ANALYZE; then measured; then the same
 units grown to about 10,000,000 rows (more households, people, clans and organisations),
 rebuilt, measured again. The province measured is the largest (168 communes, a dense city);
-the year is 2025, the one with every state present.
+the year is 2025, the one with every state present. The data set holds the 2025 reform: the
+results of 2021–2024 name the provinces, communes and hamlets of before it, about 63 and
+10,000 of them, so the 2021 baseline of every unit shown is rolled in through the lineage.
 
 Figures, at each size (rows = assessment rows in the database):
 - `dashboards.{national,province}.rollup.seconds`: what a dashboard reads, `children_counts`
@@ -21,6 +23,9 @@ Figures, at each size (rows = assessment rows in the database):
 - `dashboards.{national,province}.selector.seconds`: the whole dashboard selector
   (`hoctap.targets.selectors.dashboard`) when the app has it, the same way: its queries and
   the Python that makes every figure, target and status of the page from their rows;
+- `dashboards.{national,province}.selector_before_reform.seconds`: the same for 2024, whose
+  results all lie with the units of before the reform: each of today's units shown sums
+  those it was formed from (about 3 old communes per commune, 2 old provinces per province);
 - `dashboards.{national,province}.selector_queries.seconds`: the dashboard's queries alone,
   the statements the selector sent (captured from one call) sent again and their rows
   fetched: what reading the roll-ups costs, against which the naive GROUP BY is compared;
@@ -73,6 +78,9 @@ else:
     SIZES = (1_000_000, 10_000_000)
 KEEP = os.environ.get("BENCH_KEEP_DATABASE") == "1"
 YEAR = 2025
+# The last year whose results name the units of before the 2025 reform: today's units show
+# them rolled in through the lineage (three old communes or so in each of today's).
+BEFORE_REFORM = 2024
 TARGET_SECONDS = 0.05
 SEED = 2025
 Key = tuple[str, str, str]  # (title, state, level)
@@ -144,8 +152,8 @@ def naive_reader(unit: Any) -> Callable[[], Any]:
     return read
 
 
-def selector_reader(user: Any, unit: Any) -> Callable[[], Any] | None:
-    """The app's whole dashboard selector for `unit`, when it exists."""
+def selector_reader(user: Any, unit: Any, year: int = YEAR) -> Callable[[], Any] | None:
+    """The app's whole dashboard selector for `unit` in the year, when it exists."""
     if importlib.util.find_spec("hoctap.targets.selectors") is None:
         return None
     dashboard = getattr(importlib.import_module("hoctap.targets.selectors"), "dashboard", None)
@@ -153,7 +161,7 @@ def selector_reader(user: Any, unit: Any) -> Callable[[], Any] | None:
         return None
 
     def read() -> Any:
-        return dashboard(user, unit, YEAR, "current")
+        return dashboard(user, unit, year, "current")
 
     return read
 
@@ -284,6 +292,9 @@ def measure(admin: Any, official: Any, province: Any) -> dict[str, Any]:
         if selector is not None:
             readers["selector"] = selector
             readers["selector_queries"] = replay_reader(selector)
+            before = selector_reader(user, unit, BEFORE_REFORM)
+            assert before is not None
+            readers["selector_before_reform"] = before
         for name, read in readers.items():
             (
                 figures[f"{scope}.{name}"],
@@ -356,7 +367,7 @@ def main() -> None:
                 where = (
                     {"province_assessments": steps["in_province"]} if scope == "province" else {}
                 )
-                for reader in ("rollup", "selector", "selector_queries"):
+                for reader in ("rollup", "selector", "selector_queries", "selector_before_reform"):
                     name = f"{scope}.{reader}"
                     if name not in figures:
                         continue
@@ -378,7 +389,7 @@ def main() -> None:
                         if small
                         else round(figures[f"{name}.fastest"] / first[f"{name}.fastest"], 3),
                         queries=figures[f"{name}.queries"],
-                        year=YEAR,
+                        year=BEFORE_REFORM if reader == "selector_before_reform" else YEAR,
                         **extra,
                         **where,
                     )

@@ -15,6 +15,15 @@ weights, so adding households later (`add_population` on `load_tree()`) grows ev
 proportion and keeps the shape: the benchmark grows the same units from 1 to 10 million
 assessments.
 
+The 2025 reform is in the data as it is in the country (DOMAIN §3): each of today's provinces
+and communes was formed from one to three provinces and one to four communes of before
+(`PROVINCES_MERGED`, `COMMUNES_MERGED`: 34 from about 63, 3,321 from about 10,000), the old
+provinces had districts, every hamlet went on under the new commune, and those units ended on
+30/6/2025 with their lineage (merged into, continued as). The people and households are
+registered where they live today (the registry keeps no history), but the assessments of the
+years before `REFORM_YEAR` name the communes and hamlets of the time, so a dashboard of today's
+units rolls them in through the lineage, as it must with real data.
+
     from hoctap.targets import synthetic
     report = synthetic.generate(synthetic.NATIONAL, assessments=1_000_000)
 """
@@ -34,7 +43,16 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.db.models import Count, Max
 
-from hoctap.adminunits.models import PATH_STEP, REFORM_DATE, AdminUnit, Kind, Level
+from hoctap.adminunits.models import (
+    LAST_LEGACY_DAY,
+    PATH_STEP,
+    REFORM_DATE,
+    AdminUnit,
+    AdminUnitLineage,
+    Kind,
+    Level,
+    LineageKind,
+)
 from hoctap.assessments.models import TITLE_SUBJECTS, Assessment, State, Title
 from hoctap.core.text import search_key
 from hoctap.criteria.selectors import criteria_set_for
@@ -55,6 +73,15 @@ from hoctap.registry.models import (
 )
 
 YEARS = tuple(range(2021, 2026))
+# The results of the years before this one name the units of before the 2025 reform (DOMAIN §3).
+REFORM_YEAR = REFORM_DATE.year
+# How many units of before the reform one of today was formed from, with their weights: 63
+# provinces became 34, about 10,000 communes 3,321.
+PROVINCES_MERGED: tuple[tuple[int, float], ...] = ((1, 0.3), (2, 0.55), (3, 0.15))
+COMMUNES_MERGED: tuple[tuple[int, float], ...] = ((1, 0.1), (2, 0.2), (3, 0.35), (4, 0.35))
+# Communes per district before the reform.
+COMMUNES_PER_DISTRICT = 14
+LINEAGE_SOURCE = "Nghị quyết sáp nhập (mô phỏng)"
 # The year whose cycle is still open: its dossiers are due early the next year.
 OPEN_YEAR = YEARS[-1]
 # (The random numbers here make up data; none is a secret, hence the S311 exemptions.)
@@ -182,6 +209,16 @@ class Commune:
     place: Place
     province: Place
     hamlets: tuple[Place, ...]
+    # Before the 2025 reform (the results of the years before `REFORM_YEAR`): the communes it
+    # was formed from, and for each of its hamlets the hamlet of the time with the position of
+    # that one's commune in `merged`.
+    merged: tuple[Place, ...] = ()
+    hamlets_before: tuple[tuple[Place, int], ...] = ()
+
+    def before(self, hamlet: int) -> tuple[Place, Place]:
+        """The commune and the hamlet of the time of the commune's `hamlet`-th hamlet."""
+        place, commune = self.hamlets_before[hamlet]
+        return self.merged[commune], place
 
 
 @dataclasses.dataclass(frozen=True)
@@ -250,18 +287,25 @@ _HAMLET_PREFIX = {
 
 
 def create_tree(shape: Shape, *, seed: int = DEFAULT_SEED) -> tuple[Tree, Report]:
-    """Write the shape's provinces, communes, hamlets and learning centres (one per commune);
-    refuses when synthetic units exist already."""
+    """Write the shape's provinces, communes, hamlets and learning centres (one per commune),
+    and the units of before the 2025 reform they were formed from (provinces, districts,
+    communes and hamlets that ended on 30/6/2025, with their lineage); refuses when synthetic
+    units exist already."""
     started = time.perf_counter()
     if AdminUnit.objects.filter(note=NOTE).exists():
         raise ValueError("this database already holds synthetic units: grow them instead")
     rng = random.Random(f"tree:{seed}")  # noqa: S311
+    # The units of before the reform draw their own numbers: today's stay as they were.
+    past = random.Random(f"reform:{seed}")  # noqa: S311
     ids = _Ids()
     writer = _Writer()
     units = writer.table(
         AdminUnit,
         "id created_at updated_at key code name short_name search_name level kind parent_id path"
         " valid_from valid_to note",
+    )
+    lineage = writer.table(
+        AdminUnitLineage, "id predecessor_id successor_id kind effective_date is_primary source"
     )
     centres = writer.table(
         LearningCentre,
@@ -272,18 +316,31 @@ def create_tree(shape: Shape, *, seed: int = DEFAULT_SEED) -> tuple[Tree, Report
     provinces: list[Place] = []
     communes: list[Commune] = []
 
-    def unit(key: str, name: str, level: int, kind: str, parent: Place | None) -> Place:
+    def unit(
+        key: str, name: str, level: int, kind: str, parent: Place | None, *, ended: bool = False
+    ) -> Place:
         pk = ids.next(AdminUnit)
         path = (parent.path if parent else "") + str(pk).zfill(PATH_STEP)
         short = name.split(" ", 1)[1] if " " in name else name
-        valid_from = None if level == Level.HAMLET else REFORM_DATE
+        valid_from, valid_to = (None, LAST_LEGACY_DAY) if ended else (REFORM_DATE, None)
         units.add(
             (
                 *(pk, now, now, key, "", name, short, search_key(name), level, kind),
-                *(parent.id if parent else None, path, valid_from, None, NOTE),
+                *(parent.id if parent else None, path, valid_from, valid_to, NOTE),
             )
         )
         return Place(id=pk, key=key, path=path, name=name, kind=kind)
+
+    def link(predecessor: Place, successor: Place, kind: str) -> None:
+        lineage.add(
+            (
+                *(ids.next(AdminUnitLineage), predecessor.id, successor.id, kind),
+                *(REFORM_DATE, True, LINEAGE_SOURCE),
+            )
+        )
+
+    def merged_from(table: tuple[tuple[int, float], ...]) -> int:
+        return past.choices([n for n, _ in table], weights=[w for _, w in table])[0]
 
     for number, commune_count in enumerate(shape.communes, start=1):
         city = shape.city_first and number == 1
@@ -295,7 +352,40 @@ def create_tree(shape: Shape, *, seed: int = DEFAULT_SEED) -> tuple[Tree, Report
             None,
         )
         provinces.append(province)
-        for commune_number in range(1, commune_count + 1):
+        # Before the reform: the provinces it was formed from, their districts, and how many
+        # communes each of today's was formed from, each in one of those provinces.
+        sizes = [merged_from(COMMUNES_MERGED) for _ in range(commune_count)]
+        old_provinces = min(merged_from(PROVINCES_MERGED), sum(sizes))
+        homes = [*range(old_provinces)]  # each holds one at least
+        homes += [past.randrange(old_provinces) for _ in range(sum(sizes) - old_provinces)]
+        past.shuffle(homes)
+        districts: list[list[Place]] = []
+        for old in range(old_provinces):
+            old_province = unit(
+                f"{province.key}T{old + 1}",
+                f"Tỉnh Mô Phỏng {number:02d}{'ABC'[old]} (cũ)",
+                Level.PROVINCE,
+                Kind.PROVINCE,
+                None,
+                ended=True,
+            )
+            link(old_province, province, LineageKind.MERGED)
+            count = max(1, round(homes.count(old) / COMMUNES_PER_DISTRICT))
+            districts.append(
+                [
+                    unit(
+                        f"{old_province.key}H{district + 1:02d}",
+                        f"Huyện Mô Phỏng {number:02d}{'ABC'[old]}-{district + 1}",
+                        Level.DISTRICT,
+                        Kind.RURAL_DISTRICT,
+                        old_province,
+                        ended=True,
+                    )
+                    for district in range(count)
+                ]
+            )
+        placed = iter(homes)
+        for commune_number, size in zip(range(1, commune_count + 1), sizes, strict=True):
             ward = rng.random() < (0.7 if city else 0.2)
             words = " ".join(rng.sample(_PLACE_WORDS, 2))
             commune = unit(
@@ -321,7 +411,44 @@ def create_tree(shape: Shape, *, seed: int = DEFAULT_SEED) -> tuple[Tree, Report
                 )
                 for hamlet_number in range(1, rng.randint(*shape.hamlets) + 1)
             )
-            communes.append(Commune(place=commune, province=province, hamlets=hamlets))
+            merged: list[Place] = []
+            for old in range(size):
+                old_commune = unit(
+                    f"{commune.key}C{old + 1}",
+                    f"{'Phường' if ward else 'Xã'} {words} {old + 1} (cũ)",
+                    Level.COMMUNE,
+                    Kind.WARD if ward else Kind.COMMUNE,
+                    past.choice(districts[next(placed)]),
+                    ended=True,
+                )
+                link(old_commune, commune, LineageKind.MERGED)
+                merged.append(old_commune)
+            # Every hamlet goes on under the new commune; each old commune had some of them.
+            order = list(range(len(hamlets)))
+            past.shuffle(order)
+            hamlets_before: list[tuple[Place, int]] = [(hamlets[0], 0)] * len(hamlets)
+            for position, hamlet_index in enumerate(order):
+                hamlet = hamlets[hamlet_index]
+                within = position % len(merged)
+                old_hamlet = unit(
+                    f"{hamlet.key}C",
+                    hamlet.name,
+                    Level.HAMLET,
+                    hamlet_kind,
+                    merged[within],
+                    ended=True,
+                )
+                link(old_hamlet, hamlet, LineageKind.CONTINUED)
+                hamlets_before[hamlet_index] = (old_hamlet, within)
+            communes.append(
+                Commune(
+                    place=commune,
+                    province=province,
+                    hamlets=hamlets,
+                    merged=tuple(merged),
+                    hamlets_before=tuple(hamlets_before),
+                )
+            )
             centre_name = f"Trung tâm học tập cộng đồng {commune.name}"
             centres.add(
                 (
@@ -332,7 +459,7 @@ def create_tree(shape: Shape, *, seed: int = DEFAULT_SEED) -> tuple[Tree, Report
                 )
             )
     writer.flush()
-    _reset_sequences([AdminUnit, LearningCentre])
+    _reset_sequences([AdminUnit, AdminUnitLineage, LearningCentre])
     report = Report(rows=writer.written, seconds=time.perf_counter() - started)
     return Tree(provinces=tuple(provinces), communes=tuple(communes)), report
 
@@ -340,12 +467,28 @@ def create_tree(shape: Shape, *, seed: int = DEFAULT_SEED) -> tuple[Tree, Report
 def load_tree() -> Tree:
     """The synthetic units already in the database, as `create_tree` returned them."""
     units = list(
-        AdminUnit.objects.filter(note=NOTE)
+        AdminUnit.objects.filter(note=NOTE, valid_to__isnull=True)
         .order_by("path")
         .values_list("id", "key", "path", "name", "kind", "level")
     )
     if not units:
         raise ValueError("this database holds no synthetic units: create the tree first")
+    # Before the reform: the communes and hamlets of the time of each of today's.
+    before: dict[int, list[Place]] = defaultdict(list)
+    links = (
+        AdminUnitLineage.objects.filter(successor__note=NOTE)
+        .order_by("predecessor_id")  # the order they were made in
+        .values_list(
+            "successor_id",
+            "predecessor_id",
+            "predecessor__key",
+            "predecessor__path",
+            "predecessor__name",
+            "predecessor__kind",
+        )
+    )
+    for successor, pk, key, path, name, kind in links:
+        before[successor].append(Place(id=pk, key=key, path=path, name=name, kind=kind))
     provinces: dict[str, Place] = {}
     communes: dict[str, tuple[Place, list[Place]]] = {}
     for pk, key, path, name, kind, level in units:
@@ -356,13 +499,24 @@ def load_tree() -> Tree:
             communes[path] = (place, [])
         elif level == Level.HAMLET:
             communes[path[:-PATH_STEP]][1].append(place)
-    return Tree(
-        provinces=tuple(provinces.values()),
-        communes=tuple(
-            Commune(place=place, province=provinces[path[:PATH_STEP]], hamlets=tuple(hamlets))
-            for path, (place, hamlets) in communes.items()
-        ),
-    )
+    found = []
+    for path, (place, hamlets) in communes.items():
+        merged = tuple(before[place.id])
+        position = {commune.path: index for index, commune in enumerate(merged)}
+        hamlets_before = tuple(
+            (old, position[old.path[:-PATH_STEP]])
+            for old in (before[hamlet.id][0] for hamlet in hamlets if before[hamlet.id])
+        )
+        found.append(
+            Commune(
+                place=place,
+                province=provinces[path[:PATH_STEP]],
+                hamlets=tuple(hamlets),
+                merged=merged,
+                hamlets_before=hamlets_before,
+            )
+        )
+    return Tree(provinces=tuple(provinces.values()), communes=tuple(found))
 
 
 # -- criteria sets and outcomes ---------------------------------------------------------------
@@ -538,7 +692,8 @@ class _Generator:
         self.sizes = [size for size, _ in sizes]
         self.size_weights = list(_cumulative(weight for _, weight in sizes))
 
-    # One assessment row per subject, title and year it takes part in.
+    # One assessment row per subject, title and year it takes part in; the years before the
+    # reform name the commune and the hamlet or commune of the time (`before`: commune, path).
     def assess(
         self,
         *,
@@ -549,13 +704,18 @@ class _Generator:
         path: str,
         passing: float,
         variant: str = "",
+        before: tuple[Place, str] | None = None,
+        years: Sequence[int] = YEARS,
     ) -> None:
         rng = self.rng
         kind, pk = subject
         take_part = self.rates.take_part[title]
-        for year in YEARS:
+        for year in years:
             if rng.random() >= take_part:
                 continue
+            commune_id, unit_path = commune.id, path
+            if before is not None and year < REFORM_YEAR:
+                commune_id, unit_path = before[0].id, before[1]
             criteria = self.criteria[(title, year)]
             open_year = year == OPEN_YEAR
             if rng.random() < _NOT_SUBMITTED[open_year]:
@@ -584,7 +744,8 @@ class _Generator:
                     pk if kind == "clan" else None,
                     pk if kind == "organisation" else None,
                     pk if kind in ("hamlet", "commune") else None,
-                    *(f"{kind}:{pk}", name, commune.id, path, criteria.code, criteria.version),
+                    *(f"{kind}:{pk}", name, commune_id, unit_path, criteria.code),
+                    criteria.version,
                     *(variant, state, passed, level, total, submitted_at, False, None),
                     _VERSIONS[state],
                 )
@@ -609,26 +770,44 @@ class _Generator:
         return total, level
 
     def unit_assessments(self, tree: Tree) -> None:
-        """The learning-community assessments of every hamlet and commune."""
+        """The learning-community assessments of every hamlet and commune: of today's from the
+        reform's year, of those of the time before it."""
+        since, until = _split_years(bool(tree.communes and tree.communes[0].merged))
+        hamlet_passing = self.rates.passes[Title.LEARNING_COMMUNITY_HAMLET]
+        commune_passing = self.rates.passes[Title.LEARNING_COMMUNITY_COMMUNE]
         for commune in tree.communes:
             place = commune.place
-            for hamlet in commune.hamlets:
+            for position, hamlet in enumerate(commune.hamlets):
                 self.assess(
                     title=Title.LEARNING_COMMUNITY_HAMLET,
                     subject=("hamlet", hamlet.id),
                     name=hamlet.name,
                     commune=place,
                     path=hamlet.path,
-                    passing=self.rates.passes[Title.LEARNING_COMMUNITY_HAMLET],
+                    passing=hamlet_passing,
+                    years=since,
                 )
-            self.assess(
-                title=Title.LEARNING_COMMUNITY_COMMUNE,
-                subject=("commune", place.id),
-                name=place.name,
-                commune=place,
-                path=place.path,
-                passing=self.rates.passes[Title.LEARNING_COMMUNITY_COMMUNE],
-            )
+                if until:
+                    old_commune, old_hamlet = commune.before(position)
+                    self.assess(
+                        title=Title.LEARNING_COMMUNITY_HAMLET,
+                        subject=("hamlet", old_hamlet.id),
+                        name=old_hamlet.name,
+                        commune=old_commune,
+                        path=old_hamlet.path,
+                        passing=hamlet_passing,
+                        years=until,
+                    )
+            for unit, years in ((place, since), *((old, until) for old in commune.merged)):
+                self.assess(
+                    title=Title.LEARNING_COMMUNITY_COMMUNE,
+                    subject=("commune", unit.id),
+                    name=unit.name,
+                    commune=unit,
+                    path=unit.path,
+                    passing=commune_passing,
+                    years=years,
+                )
             self.flush_if_full()
 
     def commune_population(self, commune: Commune, households: Sequence[int]) -> None:
@@ -643,14 +822,24 @@ class _Generator:
         ]
         officials: list[int] = []
         members: dict[int, int] = defaultdict(int)
-        for hamlet, count in zip(commune.hamlets, households, strict=True):
+        for position, (hamlet, count) in enumerate(zip(commune.hamlets, households, strict=True)):
+            before = None
+            if commune.hamlets_before:
+                old_commune, old_hamlet = commune.before(position)
+                before = (old_commune, old_hamlet.path)
             heads: list[int] = []
             for _ in range(count):
-                heads.append(self.household(place, hamlet, organisations, officials, members))
+                heads.append(
+                    self.household(place, hamlet, organisations, officials, members, before)
+                )
             for _ in range(_share(rng, count / rates.households_per_clan)):
-                self.clan(place, hamlet, rng.choice(heads))
+                self.clan(place, hamlet, rng.choice(heads), before)
         for pk in organisations:
-            self.organisation(place, pk, officials, members[pk])
+            # An organisation of today was in one of the communes it was formed from.
+            old = commune.merged[pk % len(commune.merged)] if commune.merged else None
+            self.organisation(
+                place, pk, officials, members[pk], (old, old.path) if old is not None else None
+            )
 
     def household(
         self,
@@ -659,6 +848,7 @@ class _Generator:
         organisations: list[int],
         officials: list[int],
         members: dict[int, int],
+        before: tuple[Place, str] | None,
     ) -> int:
         """One household and its people, assessed; returns the head's id."""
         rng, now = self.rng, REGISTERED_AT
@@ -720,6 +910,7 @@ class _Generator:
                 path=hamlet.path,
                 passing=self.rates.passes[group],
                 variant=group,
+                before=before,
             )
         self.households.add(
             (
@@ -734,10 +925,17 @@ class _Generator:
             commune=commune,
             path=hamlet.path,
             passing=self.rates.passes[Title.LEARNING_FAMILY],
+            before=before,
         )
         return people[0]
 
-    def clan(self, commune: Place, hamlet: Place, representative: int) -> None:
+    def clan(
+        self,
+        commune: Place,
+        hamlet: Place,
+        representative: int,
+        before: tuple[Place, str] | None,
+    ) -> None:
         pk = self.ids.next(Clan)
         name = f"Dòng họ {self.rng.choice(_SURNAMES)} chi {pk}"
         self.clans.add(
@@ -753,9 +951,17 @@ class _Generator:
             commune=commune,
             path=hamlet.path,
             passing=self.rates.passes[Title.LEARNING_CLAN],
+            before=before,
         )
 
-    def organisation(self, commune: Place, pk: int, officials: list[int], members: int) -> None:
+    def organisation(
+        self,
+        commune: Place,
+        pk: int,
+        officials: list[int],
+        members: int,
+        before: tuple[Place, str] | None,
+    ) -> None:
         rng = self.rng
         kind, label = rng.choice(_ORGANISATION_KINDS)
         name = f"{label} số {pk}"
@@ -776,6 +982,7 @@ class _Generator:
             commune=commune,
             path=commune.path,
             passing=self.rates.passes[title],
+            before=before,
         )
 
     def flush_if_full(self) -> None:
@@ -786,6 +993,17 @@ class _Generator:
         self.writer.flush()
         _reset_sequences([Assessment, Household, Person, Clan, Organisation])
         return self.writer.written
+
+
+def _split_years(reformed: bool) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The years of today's units and those of the units of the time (none when the tree has
+    no units of before the reform)."""
+    if not reformed:
+        return YEARS, ()
+    return (
+        tuple(year for year in YEARS if year >= REFORM_YEAR),
+        tuple(year for year in YEARS if year < REFORM_YEAR),
+    )
 
 
 def _cumulative(values: Iterable[float]) -> Iterator[float]:
@@ -943,6 +1161,7 @@ def written_tables() -> list[str]:
         model._meta.db_table
         for model in (
             AdminUnit,
+            AdminUnitLineage,
             LearningCentre,
             Household,
             Person,

@@ -10,7 +10,15 @@ import pytest
 from django.db.models import Count
 
 from hoctap.accounts.models import User
-from hoctap.adminunits.models import PATH_STEP, AdminUnit, Level
+from hoctap.adminunits.models import (
+    LAST_LEGACY_DAY,
+    PATH_STEP,
+    REFORM_DATE,
+    AdminUnit,
+    AdminUnitLineage,
+    Level,
+    LineageKind,
+)
 from hoctap.assessments.models import TITLE_SUBJECTS, Assessment, State, Title
 from hoctap.registry.models import (
     Clan,
@@ -48,17 +56,101 @@ def test_the_tree_has_the_shape_with_paths_keys_levels_and_kinds_as_the_loader_m
     tree, _ = generated
 
     units = {unit.path: unit for unit in AdminUnit.objects.all()}
+    today = [unit for unit in units.values() if unit.is_current]
     assert [c.province.key for c in tree.communes] == ["SYN01", "SYN01", "SYN02"]
-    assert len(units) == 2 + 3 + sum(len(c.hamlets) for c in tree.communes)
+    assert len(today) == 2 + 3 + sum(len(c.hamlets) for c in tree.communes)
     for path, unit in units.items():
         # ten digits of the unit's own id, under its parent's path
         assert path.endswith(str(unit.pk).zfill(PATH_STEP))
         parent = units.get(path[:-PATH_STEP])
         assert unit.parent_id == (parent.pk if parent else None)
-        assert unit.level == {1: Level.PROVINCE, 2: Level.COMMUNE, 3: Level.HAMLET}[unit.depth]
+        if unit.is_current:  # today: province, commune, hamlet, from the reform on
+            levels = {1: Level.PROVINCE, 2: Level.COMMUNE, 3: Level.HAMLET}
+            assert unit.valid_from == REFORM_DATE
+        else:  # before: province, district, commune, hamlet, until the day before
+            levels = {1: Level.PROVINCE, 2: Level.DISTRICT, 3: Level.COMMUNE, 4: Level.HAMLET}
+            assert (unit.valid_from, unit.valid_to) == (None, LAST_LEGACY_DAY)
+            assert parent is None or not parent.is_current
+        assert unit.level == levels[unit.depth]
         unit.full_clean()
     assert LearningCentre.objects.count() == 3
     assert synthetic.load_tree() == tree
+
+
+def test_todays_units_were_formed_from_those_of_before_the_reform_through_their_lineage(
+    generated: tuple[synthetic.Tree, synthetic.Report],
+) -> None:
+    tree, _ = generated
+    units = {unit.pk: unit for unit in AdminUnit.objects.all()}
+    successors: dict[int, list[tuple[int, str]]] = {}
+    for link in AdminUnitLineage.objects.all():
+        assert link.effective_date == REFORM_DATE
+        assert link.is_primary
+        successors.setdefault(link.predecessor_id, []).append((link.successor_id, link.kind))
+        link.full_clean()
+    ended = [unit for unit in units.values() if not unit.is_current]
+    # every province, commune and hamlet of before leads to exactly one of today's, of its level
+    for unit in ended:
+        if unit.level == Level.DISTRICT:  # districts were abolished
+            assert unit.pk not in successors
+            continue
+        ((successor, kind),) = successors[unit.pk]
+        assert units[successor].is_current
+        assert units[successor].level == unit.level
+        assert kind == (LineageKind.CONTINUED if unit.level == Level.HAMLET else LineageKind.MERGED)
+
+    for commune in tree.communes:
+        assert 1 <= len(commune.merged) <= 4
+        assert [successors[old.id] for old in commune.merged] == [
+            [(commune.place.id, LineageKind.MERGED)]
+        ] * len(commune.merged)
+        # the old communes lay in the provinces of before that today's province was formed from
+        for old in commune.merged:
+            old_province = units[int(old.path[:PATH_STEP])]
+            assert successors[old_province.pk][0][0] == commune.province.id
+        for position, hamlet in enumerate(commune.hamlets):
+            old_commune, old_hamlet = commune.before(position)
+            assert old_hamlet.path.startswith(old_commune.path)
+            assert old_hamlet.name == hamlet.name
+            assert successors[old_hamlet.id] == [(hamlet.id, LineageKind.CONTINUED)]
+        # each old commune had some of the hamlets
+        assert {index for _, index in commune.hamlets_before} == set(
+            range(min(len(commune.merged), len(commune.hamlets)))
+        )
+
+
+def test_results_before_the_reform_name_the_units_of_the_time_and_roll_into_todays(
+    generated: tuple[synthetic.Tree, synthetic.Report],
+) -> None:
+    tree, _ = generated
+    current = dict(AdminUnit.objects.values_list("path", "valid_to"))
+    for path, year in Assessment.objects.values_list("unit_path", "year"):
+        assert (current[path] is None) == (year >= synthetic.REFORM_YEAR), (path, year)
+
+    admin = User.objects.create(username="sieu", is_superuser=True)
+    province = AdminUnit.objects.get(key=tree.provinces[0].key)
+    board = selectors.dashboard(admin, province, 2023, selectors.HIERARCHY_CURRENT)
+    communes = {c.place.key: c for c in tree.communes}
+    assert board.children
+    for row in board.children:
+        assert row.unit is not None
+        merged = communes[row.unit.key].merged
+        # today's commune shows the results of the communes it was formed from
+        assert [ref.pk for ref in row.rolled_in] == sorted(
+            (old.id for old in merged), key=lambda pk: AdminUnit.objects.get(pk=pk).path
+        )
+        in_them = Assessment.objects.filter(year=2023, title=Title.LEARNING_FAMILY).filter(
+            unit_path__regex=r"^(" + "|".join(old.path for old in merged) + ")"
+        )
+        family = next(pair for pair in row.titles if pair.title == Title.LEARNING_FAMILY)
+        assert family.registered == in_them.count()
+        assert family.recognised == in_them.filter(state=State.RECOGNISED).count()
+    province_family = next(p for p in board.summary.titles if p.title == Title.LEARNING_FAMILY)
+    assert province_family.registered == sum(
+        next(p for p in row.titles if p.title == Title.LEARNING_FAMILY).registered
+        for row in board.children
+    )
+    assert province_family.registered > 0
 
 
 def test_every_row_is_valid_and_placed_in_its_hamlet_or_commune(
@@ -156,7 +248,7 @@ def test_the_registry_counts_rebuild_to_the_registry_and_the_dashboard_reads_the
     generated: tuple[synthetic.Tree, synthetic.Report],
 ) -> None:
     tree, _ = generated
-    admin = User.objects.create(username="sieu", is_superuser=True)
+    admin = User.objects.create(username="sieu2", is_superuser=True)
     province = AdminUnit.objects.get(key=tree.provinces[0].key)
 
     assert registry_counts.differences() == {}
