@@ -773,39 +773,27 @@ class _Generator:
         """The learning-community assessments of every hamlet and commune: of today's from the
         reform's year, of those of the time before it."""
         since, until = _split_years(bool(tree.communes and tree.communes[0].merged))
-        hamlet_passing = self.rates.passes[Title.LEARNING_COMMUNITY_HAMLET]
-        commune_passing = self.rates.passes[Title.LEARNING_COMMUNITY_COMMUNE]
+        hamlet_title = Title.LEARNING_COMMUNITY_HAMLET
+        commune_title = Title.LEARNING_COMMUNITY_COMMUNE
         for commune in tree.communes:
             place = commune.place
-            for position, hamlet in enumerate(commune.hamlets):
-                self.assess(
-                    title=Title.LEARNING_COMMUNITY_HAMLET,
-                    subject=("hamlet", hamlet.id),
-                    name=hamlet.name,
-                    commune=place,
-                    path=hamlet.path,
-                    passing=hamlet_passing,
-                    years=since,
-                )
+            # (title, subject, the unit, its commune, the years): today's, and those of the time
+            units: list[tuple[str, str, Place, Place, Sequence[int]]] = []
+            for position, today in enumerate(commune.hamlets):
+                units.append((hamlet_title, "hamlet", today, place, since))
                 if until:
                     old_commune, old_hamlet = commune.before(position)
-                    self.assess(
-                        title=Title.LEARNING_COMMUNITY_HAMLET,
-                        subject=("hamlet", old_hamlet.id),
-                        name=old_hamlet.name,
-                        commune=old_commune,
-                        path=old_hamlet.path,
-                        passing=hamlet_passing,
-                        years=until,
-                    )
-            for unit, years in ((place, since), *((old, until) for old in commune.merged)):
+                    units.append((hamlet_title, "hamlet", old_hamlet, old_commune, until))
+            units.append((commune_title, "commune", place, place, since))
+            units += [(commune_title, "commune", old, old, until) for old in commune.merged]
+            for title, kind, unit, within, years in units:
                 self.assess(
-                    title=Title.LEARNING_COMMUNITY_COMMUNE,
-                    subject=("commune", unit.id),
+                    title=title,
+                    subject=(kind, unit.id),
                     name=unit.name,
-                    commune=unit,
+                    commune=within,
                     path=unit.path,
-                    passing=commune_passing,
+                    passing=self.rates.passes[title],
                     years=years,
                 )
             self.flush_if_full()
