@@ -35,6 +35,7 @@ from django.db import connection, models, transaction
 from django.db.models import Count, Q
 
 from hoctap.adminunits.models import PATH_STEP, AdminUnit, Level
+from hoctap.core.queries import plain_rows
 from hoctap.registry.models import (
     Clan,
     Household,
@@ -364,10 +365,7 @@ def counts_at(paths: Iterable[str]) -> dict[str, dict[str, int]]:
         .order_by()  # grouped in Python: no sort
         .values_list("unit_path", "kind", "count")
     )
-    # Through the cursor: a province's page reads a thousand and more plain rows.
-    sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for path, kind, number in cursor.fetchall():
-            found[path][kind] = number
+    # A province's page reads a thousand and more plain rows.
+    for path, kind, number in plain_rows(rows):
+        found[path][kind] = number
     return found

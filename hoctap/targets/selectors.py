@@ -42,7 +42,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db import connection, models
+from django.db import models
 from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext
@@ -51,6 +51,7 @@ from django.utils.translation import gettext_lazy as _
 from hoctap.accounts.scope import scope_paths
 from hoctap.adminunits.models import PATH_STEP, AdminUnit, AdminUnitLineage
 from hoctap.core.exceptions import BusinessError
+from hoctap.core.queries import plain_rows
 from hoctap.registry.models import DeclaredStatistic
 from hoctap.targets import registry_counts
 from hoctap.targets.indicators import (
@@ -436,13 +437,9 @@ def _rolled_in(roots: Sequence[AdminUnit]) -> dict[int, list[UnitRef]]:
                 "predecessor__level",
             )
         )
-        # Through the cursor: hundreds of plain rows (a province's old communes).
-        sql, params = links.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
         frontier = []
-        for successor_id, predecessor_id, key, name, path, level in rows:
+        # Hundreds of plain rows (a province's old communes).
+        for successor_id, predecessor_id, key, name, path, level in plain_rows(links):
             if predecessor_id in seen or level != root_of[successor_id].level:
                 continue
             seen.add(predecessor_id)
@@ -490,16 +487,13 @@ def _title_rows(
         .order_by()
         .values_list("unit_path", "year", "title", "variant", "registered", "recognised")
     )
-    # Through the cursor: thousands of plain rows need none of the ORM's converters.
-    sql, params = totals.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for path, year, title, variant, registered, recognised in cursor.fetchall():
-            for owner in owners[path]:
-                sums = rows.get((owner, year))
-                if sums is None:
-                    sums = rows[(owner, year)] = {}
-                add_title(sums, title, variant, registered, recognised)
+    # Thousands of plain rows: they need none of the ORM's converters.
+    for path, year, title, variant, registered, recognised in plain_rows(totals):
+        for owner in owners[path]:
+            sums = rows.get((owner, year))
+            if sums is None:
+                sums = rows[(owner, year)] = {}
+            add_title(sums, title, variant, registered, recognised)
     return rows
 
 
